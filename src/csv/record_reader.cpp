@@ -1,5 +1,7 @@
 #include "update_expected/csv/record_reader.hpp"
 
+#include <algorithm>
+
 namespace ue::csv {
 namespace {
 
@@ -30,6 +32,8 @@ std::size_t record_reader::feed(std::string_view data, std::error_code& ec) {
   }
   if (ready_) clear_record();
   for (std::size_t i = 0; i < data.size(); ++i) {
+    i += plain_run(data.substr(i));
+    if (i == data.size()) break;
     const bool done = step(data[i], ec);
     if (ec) {
       error_ = ec;
@@ -69,6 +73,23 @@ void record_reader::flush_bom_prefix(std::error_code& ec) {
   if (bom_decided_) return;
   bom_decided_ = true;
   for (std::size_t i = 0; i < bom_matched_ && !ec; ++i) parse(bom[i], ec);
+}
+
+// Most bytes are plain field content: copy them in bulk up to the next byte that matters. The
+// byte that would break a limit is left to step(), so errors arise at the same byte either way.
+std::size_t record_reader::plain_run(std::string_view data) {
+  if (!bom_decided_ || (state_ != state::unquoted && state_ != state::quoted)) return 0;
+  const std::size_t field_size = data_.size() - (ends_.empty() ? 0 : ends_.back());
+  const std::size_t room =
+      std::min(settings_.max_field_size - std::min(field_size, settings_.max_field_size),
+               settings_.max_record_size - std::min(data_.size(), settings_.max_record_size));
+  const char delimiter = state_ == state::quoted ? '"' : ',';
+  const std::size_t limit = std::min(data.size(), room);
+  std::size_t n = 0;
+  while (n < limit && data[n] != delimiter && !is_break(data[n])) ++n;
+  data_.append(data.data(), n);
+  if (n != 0) prev_cr_ = false;
+  return n;
 }
 
 bool record_reader::step(char c, std::error_code& ec) {

@@ -61,6 +61,7 @@ class record_reader {
  private:
   enum class state : unsigned char { record_start, field_start, unquoted, quoted, quote_in_quoted };
 
+  std::size_t plain_run(std::string_view data);
   bool step(char c, std::error_code& ec);  // true when c completed a record
   bool parse(char c, std::error_code& ec);
   void append(char c, std::error_code& ec);

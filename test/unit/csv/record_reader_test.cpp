@@ -92,6 +92,14 @@ TEST(RecordReader, Limits) {
   EXPECT_EQ(render("a,b,c,\n", {.max_fields = 3}), "error: too many fields in a record @1\n");
   EXPECT_EQ(render("a,b,c,d", {.max_fields = 3}, {.step = 1}),
             "error: too many fields in a record @1\n");
+  // Limits stop bulk copies and byte-by-byte parsing at the same byte.
+  const std::string_view long_field = "ok\nabcdefgh,\"ijklmnop\"\n";
+  for (std::size_t at = 1; at < long_field.size(); ++at) {
+    EXPECT_EQ(render(long_field, {.max_field_size = 7}, {.at = at}),
+              "1:{ok}\nerror: field too long @2\n") << at;
+    EXPECT_EQ(render(long_field, {.max_field_size = 8, .max_record_size = 12}, {.at = at}),
+              "1:{ok}\nerror: record too long @2\n") << at;
+  }
 }
 
 TEST(RecordReader, ErrorIsSticky) {

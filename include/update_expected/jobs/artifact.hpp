@@ -23,7 +23,7 @@ std::string_view to_string(phase p) noexcept;
 // `timm` spelled `timm_models`.
 std::string entry_file_name(phase p, std::string_view benchmark);
 
-// Which phase a zip entry carries for a suite of that benchmark: the entry must be exactly
+// Which phase a zip entry carries for a suite of that benchmark (suite_plan::benchmark): the entry must be exactly
 // `test/test-reports/` or `test-reports/` (ROCm jobs) followed by entry_file_name(phase, benchmark).
 std::optional<phase> entry_phase(std::string_view entry_name, std::string_view benchmark);
 

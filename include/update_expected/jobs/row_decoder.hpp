@@ -29,15 +29,17 @@ struct decoded_rows {
 // a status other than "completed" marks the row not completed). Unknown members are ignored.
 //
 // Feed the bytes as they arrive with feed(), then call finish() once. The first error sticks: every
-// later call returns it and message() describes it with the byte offset. The decoder keeps the parsed
+// later call returns it and message() describes it with the byte offset where the parser noticed it
+// (for a token cut between two feeds, that can be a few bytes past the token's start). The decoder keeps the parsed
 // document (bounded by max_bytes) until finish().
 class row_decoder {
 public:
     explicit row_decoder(decode_limits limits = {});
 
-    // Any split of the document gives the same result.
+    // Any split of the document gives the same rows, counts and error code.
     std::error_code feed(std::string_view bytes);
-    // End of input: checks the shape and decodes the rows into result().
+    // End of input: checks the shape and decodes the rows into result(). Call it once, and feed()
+    // no more after it.
     std::error_code finish();
 
     decoded_rows const& result() const noexcept { return result_; }

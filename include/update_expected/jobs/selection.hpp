@@ -54,8 +54,10 @@ struct job_plan {
 
 // Applies domain.md section 2 to the rows in order: wanted workflow, exclusion list, job-name shape,
 // shard numbers, suite lists, then groups by (baseline, suite, shard). A suite's shard count is the
-// NUM_SHARDS of its newest candidate over all its shards; candidates with another count are skipped
-// (other_shard_count). Every suite with at least one row of that count is in the plan.
+// NUM_SHARDS of its newest candidate: the row with the highest (workflowId, runAttempt, id) among all
+// rows of that (baseline, suite) that passed the filters, whatever its shard and completion (on a tie
+// the earlier row wins). Candidates with another count are skipped (other_shard_count), so every
+// suite that has a row is in the plan, possibly with missing shards. The result does not refer to rows.
 job_plan select_jobs(std::span<job_row const> rows, selection_options const& options);
 
 } // namespace ue::jobs

@@ -86,9 +86,12 @@ TEST(RowDecoder, AcceptsTheThreeShapes)
 
 TEST(RowDecoder, EmptyRowListIsNotAnError)
 {
-    auto const r = decode(R"({"data":[]})");
-    EXPECT_FALSE(r.ec);
-    EXPECT_TRUE(r.result.rows.empty());
+    for (std::string_view doc : {R"({"data":[]})", " [ ] \r\n"}) {
+        auto const r = decode(doc);
+        EXPECT_FALSE(r.ec) << doc;
+        EXPECT_TRUE(r.result.rows.empty());
+        expect_ground(doc);
+    }
 }
 
 TEST(RowDecoder, NumbersAsNumbersOrStrings)

@@ -9,7 +9,6 @@ public:
 
     std::string message(int code) const override {
         switch (static_cast<error>(code)) {
-        case error::bad_existing_file: return "existing expected file is not valid CSV";
         case error::row_too_long: return "row has more fields than the header";
         case error::directory_busy: return "another run holds the output directory";
         }

@@ -8,11 +8,11 @@
 
 namespace ue::expected {
 
-// Errors of the expected part. File-system failures keep the OS error code (std::system_category)
-// and only add the path in the message; these codes are for what the OS cannot name.
+// Errors of the expected part. Failures keep the code of whoever found them (the OS error for file
+// system calls, the csv part's code for a malformed existing file) and add the path to the message;
+// these codes are for what nobody else can name.
 enum class error {
-    bad_existing_file = 1,  // an existing expected file is not valid CSV (tokenizer error)
-    row_too_long,           // a row of an existing expected file has more fields than its header
+    row_too_long = 1,       // a row of an existing expected file has more fields than its header
     directory_busy,         // another run holds the output directory's lock (after the wait)
 };
 

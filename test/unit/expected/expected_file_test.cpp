@@ -134,6 +134,22 @@ TEST(ContentToWrite, ACompletePhaseIsWrittenFromItsRowsAlone) {
               "name,accuracy,graph_breaks\n\n\n\na,pass,0\n\n\n\nb,pass,1\n");
 }
 
+TEST(ContentToWrite, EqualNamesAcrossShardsComeInShardOrder) {
+    suite_tables t(3);
+    t.add_phase("training", default_schema());
+    t.stage_row(3, "training", {"m", "third", "0"});
+    t.commit(3);
+    t.stage_row(2, "training", {"m", "second", "0"});
+    t.stage_row(2, "training", {"a", "pass", "0"});
+    t.commit(2);
+    t.stage_row(1, "training", {"z", "pass", "0"});
+    t.stage_row(1, "training", {"m", "first", "0"});
+    t.commit(1);
+    EXPECT_EQ(content_to_write(t, "training", nullptr, false),
+              "name,accuracy,graph_breaks\n\n\n\na,pass,0\n\n\n\nm,first,0\n\n\n\n"
+              "m,second,0\n\n\n\nm,third,0\n\n\n\nz,pass,0\n");
+}
+
 TEST(ContentToWrite, APartialPhaseIsLeftAloneUnlessAllowed) {
     const auto t = half_delivered();
     const existing_file old{default_schema(), {{"a", "pass", "0"}, {"b", "pass", "1"}}};

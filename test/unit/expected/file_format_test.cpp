@@ -1,5 +1,6 @@
 #include "update_expected/expected/file_format.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace ue::expected {
@@ -40,6 +41,17 @@ TEST(FormatExpectedFile, EqualNamesKeepTheGivenOrder) {
                    "m,pass,1\n\n\n\n"
                    "m,fail_accuracy,2\n\n\n\n"
                    "m,eager_fail,3\n");
+}
+
+TEST(FormatExpectedFile, EqualNamesKeepTheGivenOrderInLargeTables) {
+    // Enough rows that an unstable sort (introsort) would reorder equal names.
+    std::vector<row> rows;
+    for (int i = 0; i < 200; ++i) rows.push_back({fmt::format("n{}", (i * 7) % 5), std::to_string(i), ""});
+    std::string want = "name,accuracy,graph_breaks\n";
+    for (int name = 0; name < 5; ++name)
+        for (int i = 0; i < 200; ++i)
+            if ((i * 7) % 5 == name) want += fmt::format("\n\n\nn{},{},\n", name, i);
+    EXPECT_EQ(format_expected_file(default_schema(), rows), want);
 }
 
 TEST(FormatExpectedFile, QuotesOnlyFieldsThatNeedIt) {

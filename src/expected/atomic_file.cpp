@@ -125,6 +125,13 @@ result<replace_status> replace_file(const std::filesystem::path& path, std::stri
     if (!old) return old.error();
     if (old.value() && *old.value() == content) return replace_status::unchanged;
 
+    std::optional<mode_t> mode;
+    if (old.value()) {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0) return os_failure(path, "cannot stat", errno);
+        mode = st.st_mode & 07777;
+    }
+
     const auto dir = directory_of(path);
     bool created_dir = false;
     if (options.create_parent) {
@@ -138,13 +145,6 @@ result<replace_status> replace_file(const std::filesystem::path& path, std::stri
         if (temp) ::unlink(temp->c_str());
         if (created_dir) ::rmdir(dir.c_str());
     };
-
-    std::optional<mode_t> mode;
-    if (old.value()) {
-        struct stat st {};
-        if (::stat(path.c_str(), &st) != 0) return os_failure(path, "cannot stat", errno);
-        mode = st.st_mode & 07777;
-    }
 
     auto temp = create_temp(path);
     if (!temp) {

@@ -1,0 +1,572 @@
+#include "update_expected/app/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <fcntl.h>
+#include <set>
+#include <stdexcept>
+#include <sys/stat.h>
+#include <system_error>
+#include <unistd.h>
+#include <utility>
+#include <vector>
+
+#ifndef UE_VERSION
+#error "UE_VERSION must be defined by the build (the meson project version)"
+#endif
+
+namespace ue::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr unsigned max_concurrency = 256;
+// Each retry waits longer than the last: beyond a handful the run only hides a dead service.
+constexpr unsigned max_retries = 20;
+constexpr double max_timeout_seconds = 3600;
+// Shorter prefixes are ambiguous in a repository of PyTorch's size; git itself stops at 4.
+constexpr std::size_t min_sha_prefix = 4;
+constexpr std::size_t full_sha = 40;
+constexpr std::string_view version_text = "update-expected " UE_VERSION;
+constexpr std::string_view expected_subdir = "benchmarks/dynamo/ci_expected_accuracy";
+
+// Validation stops at the first problem; the exception carries the message up to
+// parse_command_line, the only place that catches it.
+class usage_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+template <typename... Args>
+[[noreturn]] void refuse(fmt::format_string<Args...> format, Args&&... args) {
+    throw usage_error(fmt::format(format, std::forward<Args>(args)...));
+}
+
+// User text echoed in a message: quoted, control bytes escaped and cut short, so that an error
+// stays one line whatever was typed.
+std::string shown(std::string_view text) {
+    constexpr std::size_t limit = 80;
+    std::string out = "'";
+    for (char c : text.substr(0, limit)) {
+        auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) {
+            out += fmt::format("\\x{:02x}", byte);
+        } else {
+            out += c;
+        }
+    }
+    if (text.size() > limit) out += "...";
+    return out + "'";
+}
+
+// Every option is bound to text, so every message about a value is ours (the same with the Debian
+// CLI11 and the wrap's newer one) and names the flag.
+struct raw_options {
+    std::string sha, repo, source, query_url, jobs_file, artifacts_url, output_dir, columns;
+    std::string concurrency, ca_file, timeout, retries;
+    std::vector<std::string> workflows, configs, benchmarks, exclude_jobs;
+    bool dry_run = false, quiet = false, verbose = false;
+};
+
+constexpr std::string_view description =
+    "update-expected: refresh PyTorch's expected-accuracy CSVs (benchmarks/dynamo/ci_expected_accuracy)\n"
+    "from the CI benchmark results (artifact zips) of one commit. Only complete (suite, phase) results\n"
+    "are written; each file is either left as it was or replaced whole.";
+
+constexpr std::string_view footer = R"(Defaults of --config (a suite is CONFIG_BENCHMARK, e.g. inductor_timm):
+  aot_eager, aot_inductor, cpu_aot_inductor, cpu_aot_inductor_amp_freezing,
+  cpu_aot_inductor_freezing, cpu_inductor, cpu_inductor_amp_freezing, cpu_inductor_freezing,
+  dynamic_aot_eager, dynamic_cpu_aot_inductor, dynamic_cpu_aot_inductor_amp_freezing,
+  dynamic_cpu_aot_inductor_freezing, dynamic_cpu_inductor, dynamic_inductor, dynamo_eager, inductor
+
+Environment:
+  CH_KEY_ID, CH_KEY_SECRET  the ClickHouse key (needed by --source clickhouse)
+  HTTPS_PROXY, ALL_PROXY    http:// proxy for https requests (also lower case), as curl reads them
+  NO_PROXY                  hosts that bypass the proxy: suffixes, *, IPs, CIDR ranges
+  SSL_CERT_FILE             CA bundle, as OpenSSL reads it
+Credentials come from the environment only and never appear in any output.
+
+Exit status (when several apply, the first of this list):
+  2    usage or configuration error (bad flag, missing SHA, unreadable file, no output directory)
+  3    the job rows could not be had (network, authentication, rate limit, bad answer); nothing written
+  130  interrupted (SIGINT), 143 terminated (SIGTERM): every file as it was or complete
+  75   try again later: another run holds the output directory, or the commit has no wanted jobs yet
+  1    some (suite, phase) incomplete or failed; the complete ones were written
+  0    every wanted (suite, phase) written or already up to date)";
+
+void declare_options(CLI::App& app, raw_options& raw) {
+    app.description(std::string(description));
+    app.footer(std::string(footer));
+    app.get_formatter()->column_width(30);
+    app.set_version_flag("--version", std::string(version_text), "print the version and exit");
+    app.set_help_flag("-h,--help", "print this help and exit");
+    // Unknown options and extra arguments are collected and reported by us, with our wording.
+    app.allow_extras();
+
+    // One value per occurrence: without this CLI11 lets a repeatable option swallow the SHA.
+    auto repeatable = [&](const char* name, std::vector<std::string>& into, const char* type,
+                          const char* help) {
+        app.add_option(name, into, help)->type_name(type)->allow_extra_args(false);
+    };
+    auto single = [&](const char* name, std::string& into, const char* type, const char* help) {
+        app.add_option(name, into, help)->type_name(type);
+    };
+
+    app.add_option("SHA", raw.sha, "the commit whose CI results to use: its full 40-hex SHA")
+        ->type_name("");
+    single("--repo", raw.repo, "OWNER/NAME", "the GitHub repository (default pytorch/pytorch)");
+    single("--source", raw.source, "NAME",
+           "where the job rows come from: clickhouse or rockset (default github, not available yet)");
+    single("--query-url", raw.query_url, "URL",
+           "the source's endpoint: the ClickHouse query endpoint or the Rockset-style lambda URL "
+           "(required for them: no public default); https, or http to localhost only");
+    single("--jobs-file", raw.jobs_file, "PATH",
+           "read the job rows from a JSON file ({\"data\":[...]}, {\"results\":[...]} or [...]) "
+           "instead of a source; not with --source or --query-url");
+    single("--artifacts-url", raw.artifacts_url, "URL",
+           "where the artifact zips are (default https://gha-artifacts.s3.amazonaws.com); "
+           "http:// is accepted for local mirrors");
+    single("--output-dir", raw.output_dir, "DIR",
+           "where the CSVs are written; must exist (default benchmarks/dynamo/ci_expected_accuracy "
+           "of the PyTorch checkout around the working directory)");
+    repeatable("--workflow", raw.workflows, "NAME",
+               "a workflow whose jobs count; repeat for more; giving one replaces the default "
+               "(inductor, inductor-periodic)");
+    repeatable("--config", raw.configs, "NAME",
+               "a benchmark config (first part of a suite); repeat for more; giving one replaces "
+               "the default (the 16 configs listed below)");
+    repeatable("--benchmark", raw.benchmarks, "NAME",
+               "a benchmark (last part of a suite); repeat for more; giving one replaces the "
+               "default (huggingface, timm, torchbench)");
+    repeatable("--exclude-job", raw.exclude_jobs, "TEXT",
+               "skip jobs whose name contains TEXT (case-sensitive); repeat for more; giving one "
+               "replaces the default (build, runner-determinator, unit-test, cuda13); "
+               "'none' skips nothing");
+    single("--columns", raw.columns, "A,B,...",
+           "columns of files that do not exist yet, starting with name (default "
+           "name,accuracy,graph_breaks); existing files keep their header");
+    single("-j,--concurrency", raw.concurrency, "N", "artifact downloads in flight, 1 to 256 (default 16)");
+    single("--ca-file", raw.ca_file, "PATH", "extra trusted CA bundle (the system store still counts)");
+    single("--timeout", raw.timeout, "SECONDS",
+           "deadline of each network stage: connect, TLS handshake, response headers, longest gap "
+           "between body bytes; fractions allowed (default 30)");
+    single("--retries", raw.retries, "N", "retries after the first attempt of a request, 0 to 20 (default 4)");
+    app.add_flag("--dry-run", raw.dry_run, "do everything but write; report what would change; same exit status");
+    app.add_flag("-q,--quiet", raw.quiet, "no report and no warnings: errors and the summary line only");
+    app.add_flag("-v,--verbose", raw.verbose, "per artifact: candidate chosen, URL, bytes, attempts, seconds");
+}
+
+// CLI11 gives an option the next argument even when that is another option (`--repo --dry-run`);
+// such a value is almost surely a forgotten one, and taking it would silently drop the flag.
+void refuse_options_as_values(const CLI::App& app) {
+    std::set<std::string, std::less<>> names;
+    for (const CLI::Option* option : app.get_options()) {
+        for (const auto& name : option->get_lnames()) names.insert("--" + name);
+        for (const auto& name : option->get_snames()) names.insert("-" + name);
+    }
+    for (const CLI::Option* option : app.get_options()) {
+        for (const std::string& value : option->results()) {
+            std::string_view head = std::string_view(value).substr(0, value.find('='));
+            if (names.contains(head)) {
+                refuse("{} needs a value, but the option {} came next", option->get_name(), head);
+            }
+        }
+    }
+}
+
+void refuse_extras(const CLI::App& app) {
+    for (const std::string& extra : app.remaining()) {
+        if (extra == "--") continue;  // CLI11 2.1 keeps the end-of-options marker
+        if (extra.size() > 1 && extra.front() == '-') refuse("unknown option {}", shown(extra));
+    }
+    for (const std::string& extra : app.remaining()) {
+        if (extra != "--") refuse("unexpected argument {}: give one SHA", shown(extra));
+    }
+}
+
+bool is_hex(std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    });
+}
+
+// The github source, and with it `latest` and short SHAs, arrives with a later issue. Until then
+// this is the one place that refuses it; that issue deletes this function and its call.
+void refuse_what_this_release_lacks(source_kind source, std::string_view sha) {
+    if (sha == "latest") refuse("`latest` needs the github source, not available yet; give the full 40-hex SHA");
+    if (source == source_kind::github) {
+        refuse("the github source is not available yet: use --source clickhouse or --source rockset "
+               "with --query-url, or --jobs-file");
+    }
+}
+
+std::string check_sha(std::string sha, source_kind source) {
+    if (sha == "latest") {
+        if (source != source_kind::github) refuse("`latest` needs the github source");
+        return sha;
+    }
+    if (sha.empty() || !is_hex(sha)) {
+        refuse("SHA {} is not a commit: want 40 hex digits (a shorter hex prefix or `latest` with "
+               "the github source)", shown(sha));
+    }
+    std::transform(sha.begin(), sha.end(), sha.begin(),
+                   [](char c) { return c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a') : c; });
+    if (sha.size() > full_sha) refuse("SHA {} has more than 40 hex digits", shown(sha));
+    if (sha.size() < full_sha) {
+        if (sha.size() < min_sha_prefix) refuse("SHA {} is too short: give at least {} hex digits", shown(sha), min_sha_prefix);
+        if (source != source_kind::github) {
+            refuse("SHA {} is a prefix; only the github source can resolve it: give all 40 hex digits", shown(sha));
+        }
+    }
+    return sha;
+}
+
+bool is_github_name_char(char c, bool allow_dot_underscore) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           (allow_dot_underscore && (c == '.' || c == '_'));
+}
+
+repository check_repo(std::string_view text) {
+    const auto slash = text.find('/');
+    const auto owner = text.substr(0, slash);
+    const auto name = slash == std::string_view::npos ? std::string_view{} : text.substr(slash + 1);
+    const bool owner_ok = !owner.empty() &&
+        std::all_of(owner.begin(), owner.end(), [](char c) { return is_github_name_char(c, false); });
+    const bool name_ok = !name.empty() && name != "." && name != ".." &&
+        std::all_of(name.begin(), name.end(), [](char c) { return is_github_name_char(c, true); });
+    if (!owner_ok || !name_ok) {
+        refuse("--repo {}: want OWNER/NAME of GitHub, e.g. pytorch/pytorch", shown(text));
+    }
+    return {std::string(owner), std::string(name)};
+}
+
+enum class url_use { query, artifacts };
+
+bool is_loopback(std::string_view host) {
+    return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+}
+
+// A light check, enough to refuse what cannot work or would leak: the network part parses URLs
+// for real. Returns the URL with its scheme in lower case (artifact base without trailing '/').
+std::string check_url(std::string_view flag, std::string_view url, url_use use) {
+    if (std::any_of(url.begin(), url.end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; })) {
+        refuse("{} {}: a URL has no spaces or control characters", flag, shown(url));
+    }
+    const auto scheme_end = url.find("://");
+    std::string scheme(url.substr(0, scheme_end == std::string_view::npos ? 0 : scheme_end));
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+    if (scheme != "http" && scheme != "https") refuse("{} {}: want an http:// or https:// URL", flag, shown(url));
+
+    const auto rest = url.substr(scheme_end + 3);
+    const auto authority = rest.substr(0, rest.find_first_of("/?#"));
+    if (authority.find('@') != std::string_view::npos) {
+        refuse("{}: credentials in a URL are refused (they would show in messages); use the environment", flag);
+    }
+    std::string_view host = authority;
+    std::string_view port;
+    if (authority.starts_with('[')) {
+        const auto close = authority.find(']');
+        host = authority.substr(0, close == std::string_view::npos ? authority.size() : close + 1);
+        if (close == std::string_view::npos || (host.size() < authority.size() && authority[host.size()] != ':')) {
+            refuse("{} {}: bad IPv6 host", flag, shown(url));
+        }
+        if (host.size() < authority.size()) port = authority.substr(host.size() + 1);
+    } else if (const auto colon = authority.find(':'); colon != std::string_view::npos) {
+        host = authority.substr(0, colon);
+        port = authority.substr(colon + 1);
+    }
+    if (host.empty() || host == "[]") refuse("{} {}: the URL has no host", flag, shown(url));
+    if (host.size() < authority.size()) {
+        unsigned number = 0;
+        const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+        if (port.empty() || ec != std::errc{} || end != port.data() + port.size() || number == 0 || number > 65535) {
+            refuse("{} {}: bad port", flag, shown(url));
+        }
+    }
+    if (rest.find('#') != std::string_view::npos) refuse("{} {}: a URL here has no #fragment", flag, shown(url));
+
+    std::string normal = scheme + "://" + std::string(rest);
+    if (use == url_use::query) {
+        // Credentials (and the query itself) would cross the network in clear text.
+        if (scheme == "http" && !is_loopback(host)) {
+            refuse("{} {}: http:// is accepted only for localhost; use https://", flag, shown(url));
+        }
+    } else {
+        if (rest.find('?') != std::string_view::npos) refuse("{} {}: the artifact base has no ?query", flag, shown(url));
+        while (normal.ends_with('/')) normal.pop_back();
+    }
+    return normal;
+}
+
+template <typename Number>
+Number check_number(std::string_view flag, std::string_view text, Number low, Number high, std::string_view unit) {
+    Number value{};
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value < low || value > high) {
+        refuse("{} {}: want a whole number of {} from {} to {}", flag, shown(text), unit, low, high);
+    }
+    return value;
+}
+
+std::chrono::milliseconds check_timeout(std::string_view text) {
+    double seconds = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    const bool number = !text.empty() && ec == std::errc{} && end == text.data() + text.size() && std::isfinite(seconds);
+    const auto millis = number ? std::llround(seconds * 1000) : 0;
+    if (!number || millis < 1 || seconds > max_timeout_seconds) {
+        refuse("--timeout {}: want seconds, more than 0 (at least 0.001) and at most {}", shown(text), max_timeout_seconds);
+    }
+    return std::chrono::milliseconds(millis);
+}
+
+// Config and benchmark names make the suite, which names output files and artifact keys: only
+// characters that cannot escape a directory or break a URL.
+void check_names(std::string_view flag, const std::vector<std::string>& names) {
+    for (const std::string& name : names) {
+        const bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+        });
+        if (!ok) refuse("{} {}: want letters, digits, '_' or '-'", flag, shown(name));
+    }
+}
+
+void check_not_empty(std::string_view flag, const std::vector<std::string>& values) {
+    for (const std::string& value : values) {
+        if (value.empty()) refuse("{} needs a non-empty value", flag);
+    }
+}
+
+std::vector<std::string> check_exclusions(const std::vector<std::string>& given) {
+    check_not_empty("--exclude-job", given);
+    if (std::find(given.begin(), given.end(), "none") == given.end()) return given;
+    if (given.size() > 1) refuse("--exclude-job none empties the list; it cannot be combined with other --exclude-job");
+    return {};
+}
+
+std::vector<std::string> check_columns(std::string_view text) {
+    std::vector<std::string> columns;
+    std::string_view rest = text;
+    while (true) {
+        const auto comma = rest.find(',');
+        std::string_view column = rest.substr(0, comma);
+        while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
+        while (!column.empty() && column.back() == ' ') column.remove_suffix(1);
+        if (column.empty()) refuse("--columns {}: a column name is empty", shown(text));
+        if (std::any_of(column.begin(), column.end(), [](char c) { return c == '"' || static_cast<unsigned char>(c) < 0x20; })) {
+            refuse("--columns {}: a column name has a quote or control character", shown(text));
+        }
+        if (std::find(columns.begin(), columns.end(), column) != columns.end()) {
+            refuse("--columns {}: column {} is given twice", shown(text), shown(column));
+        }
+        columns.emplace_back(column);
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+    }
+    if (columns.front() != "name") refuse("--columns {}: the first column must be name", shown(text));
+    return columns;
+}
+
+fs::path resolve(std::string_view flag, const fs::path& working_directory, std::string_view text) {
+    if (text.empty()) refuse("{} needs a path", flag);
+    return (working_directory / fs::path(text)).lexically_normal();
+}
+
+// Open and close now, so that a wrong path is a usage error (exit 2) rather than a failure later.
+fs::path check_readable_file(std::string_view flag, const fs::path& working_directory, std::string_view text) {
+    fs::path path = resolve(flag, working_directory, text);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        const std::error_code ec(errno, std::generic_category());
+        refuse("{} {}: cannot read it: {}", flag, shown(path.string()), ec.message());
+    }
+    struct stat info {};
+    const bool regular = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode);
+    ::close(fd);
+    if (!regular) refuse("{} {}: not a regular file", flag, shown(path.string()));
+    return path;
+}
+
+fs::path check_output_dir(const raw_options& raw, const fs::path& working_directory) {
+    if (raw.output_dir.empty()) {
+        if (auto found = find_expected_dir(working_directory)) return *found;
+        refuse("no PyTorch checkout around {}: neither it nor a parent holds {}; run inside a "
+               "checkout or give --output-dir", shown(working_directory.string()), expected_subdir);
+    }
+    fs::path path = resolve("--output-dir", working_directory, raw.output_dir);
+    std::error_code ec;
+    if (!fs::is_directory(path, ec)) {
+        refuse("--output-dir {}: {}", shown(path.string()),
+               fs::exists(path, ec) ? "not a directory" : "no such directory (it must exist)");
+    }
+    return path;
+}
+
+secret read_secret(const environment& env, std::string_view name) {
+    std::optional<std::string> value = env(name);
+    return value && !value->empty() ? secret(std::move(*value)) : secret();
+}
+
+void check_source(const raw_options& raw, const CLI::App& app, config& settings, const fs::path& working_directory) {
+    if (app.count("--jobs-file") > 0) {
+        if (app.count("--source") > 0 || app.count("--query-url") > 0) {
+            refuse("--jobs-file replaces the job source: give either --jobs-file or --source/--query-url");
+        }
+        settings.source = source_kind::jobs_file;
+        settings.query_url.clear();
+        settings.jobs_file = check_readable_file("--jobs-file", working_directory, raw.jobs_file);
+        return;
+    }
+    if (app.count("--source") > 0) {
+        if (raw.source == "github") settings.source = source_kind::github;
+        else if (raw.source == "clickhouse") settings.source = source_kind::clickhouse;
+        else if (raw.source == "rockset") settings.source = source_kind::rockset;
+        else refuse("--source {}: want github, clickhouse or rockset", shown(raw.source));
+    }
+    if (app.count("--query-url") > 0) {
+        settings.query_url = check_url("--query-url", raw.query_url, url_use::query);
+    } else if (settings.source != source_kind::github) {
+        refuse("--source {} needs --query-url: its endpoint has no public default", to_string(settings.source));
+    }
+}
+
+config check(const raw_options& raw, const CLI::App& app, const environment& env, const fs::path& working_directory) {
+    refuse_extras(app);
+    refuse_options_as_values(app);
+    if (raw.sha.empty()) refuse("missing SHA: give the commit whose CI results to use");
+    if (raw.quiet && raw.verbose) refuse("--quiet and --verbose contradict each other: give one");
+
+    config settings;
+    check_source(raw, app, settings, working_directory);
+    refuse_what_this_release_lacks(settings.source, raw.sha);
+    settings.sha = check_sha(raw.sha, settings.source);
+    if (app.count("--repo") > 0) settings.repo = check_repo(raw.repo);
+
+    if (!raw.workflows.empty()) {
+        check_not_empty("--workflow", raw.workflows);
+        settings.workflows = raw.workflows;
+    }
+    if (!raw.configs.empty()) {
+        check_names("--config", raw.configs);
+        settings.configs = raw.configs;
+    }
+    if (!raw.benchmarks.empty()) {
+        check_names("--benchmark", raw.benchmarks);
+        settings.benchmarks = raw.benchmarks;
+    }
+    if (!raw.exclude_jobs.empty()) settings.exclude_jobs = check_exclusions(raw.exclude_jobs);
+    if (app.count("--columns") > 0) settings.columns = check_columns(raw.columns);
+
+    if (app.count("--concurrency") > 0) {
+        settings.concurrency = check_number<unsigned>("-j/--concurrency", raw.concurrency, 1, max_concurrency, "transfers");
+    }
+    if (app.count("--timeout") > 0) settings.timeout = check_timeout(raw.timeout);
+    if (app.count("--retries") > 0) settings.retries = check_number<unsigned>("--retries", raw.retries, 0, max_retries, "retries");
+    if (app.count("--artifacts-url") > 0) {
+        settings.artifacts_url = check_url("--artifacts-url", raw.artifacts_url, url_use::artifacts);
+    }
+    if (app.count("--ca-file") > 0) settings.ca_file = check_readable_file("--ca-file", working_directory, raw.ca_file);
+    settings.output_dir = check_output_dir(raw, working_directory);
+
+    settings.dry_run = raw.dry_run;
+    settings.quiet = raw.quiet;
+    settings.verbose = raw.verbose;
+
+    settings.creds.github_token = read_secret(env, "GITHUB_TOKEN");
+    if (settings.creds.github_token.empty()) settings.creds.github_token = read_secret(env, "GH_TOKEN");
+    settings.creds.clickhouse_key_id = read_secret(env, "CH_KEY_ID");
+    settings.creds.clickhouse_key_secret = read_secret(env, "CH_KEY_SECRET");
+    if (settings.source == source_kind::clickhouse &&
+        (settings.creds.clickhouse_key_id.empty() || settings.creds.clickhouse_key_secret.empty())) {
+        refuse("--source clickhouse needs CH_KEY_ID and CH_KEY_SECRET in the environment");
+    }
+    return settings;
+}
+
+std::string joined(const std::vector<std::string>& values) {
+    return values.empty() ? std::string("(none)") : fmt::format("{}", fmt::join(values, ", "));
+}
+
+std::string_view set_or_unset(const secret& value) { return value.empty() ? "unset" : "set"; }
+
+}  // namespace
+
+environment process_environment() {
+    return [](std::string_view name) -> std::optional<std::string> {
+        const char* value = std::getenv(std::string(name).c_str());
+        if (value == nullptr) return std::nullopt;
+        return std::string(value);
+    };
+}
+
+std::variant<config, early_exit> parse_command_line(std::span<const std::string> args, const environment& env,
+                                                    const std::filesystem::path& working_directory) {
+    CLI::App app{"", "update-expected"};
+    raw_options raw;
+    declare_options(app, raw);
+    auto see_help = [](std::string_view message) {
+        return early_exit{exit_code::usage, fmt::format("update-expected: {}; see --help", message)};
+    };
+    try {
+        std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 pops from the back
+        app.parse(reversed);
+        return check(raw, app, env, working_directory);
+    } catch (const CLI::CallForHelp&) {
+        return early_exit{exit_code::ok, app.help()};
+    } catch (const CLI::CallForAllHelp&) {
+        return early_exit{exit_code::ok, app.help()};
+    } catch (const CLI::CallForVersion&) {
+        return early_exit{exit_code::ok, std::string(version_text)};
+    } catch (const CLI::ParseError& error) {
+        // CLI11's own wording ("--repo: At Most 1 required but received 2") names the flag.
+        return see_help(error.what());
+    } catch (const usage_error& error) {
+        return see_help(error.what());
+    }
+}
+
+std::optional<std::filesystem::path> find_expected_dir(const std::filesystem::path& start) {
+    fs::path dir = start.lexically_normal();
+    if (!dir.has_filename() && dir.has_parent_path()) dir = dir.parent_path();  // "/a/b/" -> "/a/b"
+    while (true) {
+        fs::path candidate = dir / expected_subdir;
+        std::error_code ec;
+        if (fs::is_directory(candidate, ec)) return candidate;
+        if (dir.parent_path() == dir || dir.empty()) return std::nullopt;
+        dir = dir.parent_path();
+    }
+}
+
+std::string describe(const config& settings) {
+    std::string out;
+    auto line = [&out](std::string_view name, std::string_view value) { out += fmt::format("{}: {}\n", name, value); };
+    line("sha", settings.sha);
+    line("repo", settings.repo.slug());
+    line("source", to_string(settings.source));
+    if (settings.source == source_kind::jobs_file) line("jobs file", settings.jobs_file.string());
+    else line("query url", settings.query_url);
+    line("artifacts url", settings.artifacts_url);
+    line("output dir", settings.output_dir.string());
+    line("workflows", joined(settings.workflows));
+    line("configs", joined(settings.configs));
+    line("benchmarks", joined(settings.benchmarks));
+    line("excluded jobs", joined(settings.exclude_jobs));
+    line("new-file columns", settings.columns ? fmt::format("{}", fmt::join(*settings.columns, ",")) : "name,accuracy,graph_breaks");
+    line("concurrency", fmt::format("{}", settings.concurrency));
+    line("ca file", settings.ca_file ? settings.ca_file->string() : "(system store only)");
+    line("timeout", fmt::format("{} ms per stage", settings.timeout.count()));
+    line("retries", fmt::format("{}", settings.retries));
+    line("dry run", settings.dry_run ? "yes" : "no");
+    line("GITHUB_TOKEN/GH_TOKEN", set_or_unset(settings.creds.github_token));
+    line("CH_KEY_ID", set_or_unset(settings.creds.clickhouse_key_id));
+    line("CH_KEY_SECRET", set_or_unset(settings.creds.clickhouse_key_secret));
+    return out;
+}
+
+}  // namespace ue::app

@@ -75,35 +75,66 @@ struct raw_options {
 };
 
 constexpr std::string_view description =
-    "update-expected: refresh PyTorch's expected-accuracy CSVs (benchmarks/dynamo/ci_expected_accuracy)\n"
-    "from the CI benchmark results (artifact zips) of one commit. Only complete (suite, phase) results\n"
-    "are written; each file is either left as it was or replaced whole.";
+    "update-expected: refresh PyTorch's expected-accuracy CSVs\n"
+    "(benchmarks/dynamo/ci_expected_accuracy) from the CI benchmark results\n"
+    "(artifact zips) of one commit. Only complete (suite, phase) results are\n"
+    "written; each file is either left as it was or replaced whole.";
 
 constexpr std::string_view footer = R"(Defaults of --config (a suite is CONFIG_BENCHMARK, e.g. inductor_timm):
   aot_eager, aot_inductor, cpu_aot_inductor, cpu_aot_inductor_amp_freezing,
-  cpu_aot_inductor_freezing, cpu_inductor, cpu_inductor_amp_freezing, cpu_inductor_freezing,
-  dynamic_aot_eager, dynamic_cpu_aot_inductor, dynamic_cpu_aot_inductor_amp_freezing,
-  dynamic_cpu_aot_inductor_freezing, dynamic_cpu_inductor, dynamic_inductor, dynamo_eager, inductor
+  cpu_aot_inductor_freezing, cpu_inductor, cpu_inductor_amp_freezing,
+  cpu_inductor_freezing, dynamic_aot_eager, dynamic_cpu_aot_inductor,
+  dynamic_cpu_aot_inductor_amp_freezing, dynamic_cpu_aot_inductor_freezing,
+  dynamic_cpu_inductor, dynamic_inductor, dynamo_eager, inductor
 
 Environment:
   CH_KEY_ID, CH_KEY_SECRET  the ClickHouse key (needed by --source clickhouse)
-  HTTPS_PROXY, ALL_PROXY    http:// proxy for https requests (also lower case), as curl reads them
-  NO_PROXY                  hosts that bypass the proxy: suffixes, *, IPs, CIDR ranges
+  HTTPS_PROXY, ALL_PROXY    http:// proxy for https requests (or lower case)
+  NO_PROXY                  hosts that bypass it: suffixes, *, IPs, CIDR ranges
   SSL_CERT_FILE             CA bundle, as OpenSSL reads it
 Credentials come from the environment only and never appear in any output.
 
 Exit status (when several apply, the first of this list):
-  2    usage or configuration error (bad flag, missing SHA, unreadable file, no output directory)
-  3    the job rows could not be had (network, authentication, rate limit, bad answer); nothing written
-  130  interrupted (SIGINT), 143 terminated (SIGTERM): every file as it was or complete
-  75   try again later: another run holds the output directory, or the commit has no wanted jobs yet
+  2    usage or configuration error (bad flag, missing SHA, unreadable file,
+       no output directory)
+  3    the job rows could not be had (network, authentication, rate limit,
+       bad answer); nothing written
+  130  interrupted (SIGINT), 143 terminated (SIGTERM); no file left half-written
+  75   try again later: another run holds the output directory, or the commit
+       has no wanted jobs yet
   1    some (suite, phase) incomplete or failed; the complete ones were written
   0    every wanted (suite, phase) written or already up to date)";
+
+constexpr std::size_t help_name_width = 26;
+constexpr std::size_t help_text_width = 80 - help_name_width;
+
+// CLI11 2.1 does not wrap option descriptions but indents after each '\n': wrap them here so the
+// help fits an 80-column terminal.
+std::string wrapped(std::string_view text) {
+    std::string out;
+    std::size_t line = 0;
+    while (!text.empty()) {
+        const auto space = text.find(' ');
+        const std::string_view word = text.substr(0, space);
+        if (line > 0 && line + 1 + word.size() > help_text_width) {
+            out += '\n';
+            line = 0;
+        } else if (line > 0) {
+            out += ' ';
+            ++line;
+        }
+        out += word;
+        line += word.size();
+        text.remove_prefix(space == std::string_view::npos ? text.size() : space + 1);
+    }
+    return out;
+}
 
 void declare_options(CLI::App& app, raw_options& raw) {
     app.description(std::string(description));
     app.footer(std::string(footer));
-    app.get_formatter()->column_width(30);
+    app.get_formatter()->column_width(help_name_width);
+    app.get_formatter()->label("REQUIRED", "");  // "Usage: ... SHA" says it already
     app.set_version_flag("--version", std::string(version_text), "print the version and exit");
     app.set_help_flag("-h,--help", "print this help and exit");
     // Unknown options and extra arguments are collected and reported by us, with our wording.
@@ -112,14 +143,15 @@ void declare_options(CLI::App& app, raw_options& raw) {
     // One value per occurrence: without this CLI11 lets a repeatable option swallow the SHA.
     auto repeatable = [&](const char* name, std::vector<std::string>& into, const char* type,
                           const char* help) {
-        app.add_option(name, into, help)->type_name(type)->allow_extra_args(false);
+        app.add_option(name, into, wrapped(help))->type_name(type)->allow_extra_args(false);
     };
     auto single = [&](const char* name, std::string& into, const char* type, const char* help) {
-        app.add_option(name, into, help)->type_name(type);
+        app.add_option(name, into, wrapped(help))->type_name(type);
     };
 
-    app.add_option("SHA", raw.sha, "the commit whose CI results to use: its full 40-hex SHA")
-        ->type_name("");
+    app.add_option("SHA", raw.sha, "the commit whose CI results to use (40 hex digits)")
+        ->type_name("")
+        ->required();
     single("--repo", raw.repo, "OWNER/NAME", "the GitHub repository (default pytorch/pytorch)");
     single("--source", raw.source, "NAME",
            "where the job rows come from: clickhouse or rockset (default github, not available yet)");
@@ -157,9 +189,9 @@ void declare_options(CLI::App& app, raw_options& raw) {
            "deadline of each network stage: connect, TLS handshake, response headers, longest gap "
            "between body bytes; fractions allowed (default 30)");
     single("--retries", raw.retries, "N", "retries after the first attempt of a request, 0 to 20 (default 4)");
-    app.add_flag("--dry-run", raw.dry_run, "do everything but write; report what would change; same exit status");
-    app.add_flag("-q,--quiet", raw.quiet, "no report and no warnings: errors and the summary line only");
-    app.add_flag("-v,--verbose", raw.verbose, "per artifact: candidate chosen, URL, bytes, attempts, seconds");
+    app.add_flag("--dry-run", raw.dry_run, wrapped("do everything but write; report what would change; same exit status"));
+    app.add_flag("-q,--quiet", raw.quiet, wrapped("no report and no warnings: errors and the summary line only"));
+    app.add_flag("-v,--verbose", raw.verbose, wrapped("per artifact: candidate chosen, URL, bytes, attempts, seconds"));
 }
 
 // CLI11 gives an option the next argument even when that is another option (`--repo --dry-run`);
@@ -439,7 +471,6 @@ void check_source(const raw_options& raw, const CLI::App& app, config& settings,
 config check(const raw_options& raw, const CLI::App& app, const environment& env, const fs::path& working_directory) {
     refuse_extras(app);
     refuse_options_as_values(app);
-    if (raw.sha.empty()) refuse("missing SHA: give the commit whose CI results to use");
     if (raw.quiet && raw.verbose) refuse("--quiet and --verbose contradict each other: give one");
 
     config settings;
@@ -523,6 +554,8 @@ std::variant<config, early_exit> parse_command_line(std::span<const std::string>
         return early_exit{exit_code::ok, app.help()};
     } catch (const CLI::CallForVersion&) {
         return early_exit{exit_code::ok, std::string(version_text)};
+    } catch (const CLI::RequiredError&) {  // the SHA is the only required argument
+        return see_help("missing SHA: give the commit whose CI results to use");
     } catch (const CLI::ParseError& error) {
         // CLI11's own wording ("--repo: At Most 1 required but received 2") names the flag.
         return see_help(error.what());

@@ -404,9 +404,16 @@ TEST_F(Cli, HelpExplainsEverythingAndExitsZero) {
         ASSERT_TRUE(std::holds_alternative<early_exit>(result));
         const early_exit& exit = std::get<early_exit>(result);
         EXPECT_EQ(exit.code, exit_code::ok);
-        const std::string& help = exit.text;
+        // Descriptions are wrapped: compare with every run of white space as one space.
+        std::string help;
+        for (char ch : exit.text) {
+            const bool space = ch == ' ' || ch == '\n';
+            if (!space || (!help.empty() && help.back() != ' ')) help += space ? ' ' : ch;
+        }
+        std::istringstream lines(exit.text);
+        for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 80U) << line;
         EXPECT_CONTAINS(help, "refresh PyTorch's expected-accuracy CSVs");
-        EXPECT_CONTAINS(help, "SHA");
+        EXPECT_CONTAINS(help, "Usage: update-expected [OPTIONS] SHA");
         for (const char* flag : {"--repo", "--source", "--query-url", "--jobs-file", "--artifacts-url", "--output-dir",
                                  "--workflow", "--config", "--benchmark", "--exclude-job", "--columns", "-j,--concurrency",
                                  "--ca-file", "--timeout", "--retries", "--dry-run", "-q,--quiet", "-v,--verbose",

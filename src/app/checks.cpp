@@ -42,19 +42,22 @@ fs::path resolve(std::string_view flag, const fs::path& working_directory, std::
 
 }  // namespace
 
-std::string shown(std::string_view text) {
-    constexpr std::size_t limit = 80;
-    std::string out = "'";
-    for (char c : text.substr(0, limit)) {
-        auto byte = static_cast<unsigned char>(c);
+std::string escaped(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
         if (byte < 0x20 || byte == 0x7f) {
             out += fmt::format("\\x{:02x}", byte);
         } else {
             out += c;
         }
     }
-    if (text.size() > limit) out += "...";
-    return out + "'";
+    return out;
+}
+
+std::string shown(std::string_view text) {
+    constexpr std::size_t limit = 80;
+    return fmt::format("'{}{}'", escaped(text.substr(0, limit)), text.size() > limit ? "..." : "");
 }
 
 std::string check_sha(std::string sha, source_kind source) {

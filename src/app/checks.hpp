@@ -30,6 +30,9 @@ template <typename... Args>
     throw usage_error(fmt::format(format, std::forward<Args>(args)...));
 }
 
+/// Control bytes as \xNN, so that text put into a message cannot break its line.
+[[nodiscard]] std::string escaped(std::string_view text);
+
 /// User text quoted for a message: control bytes escaped, cut after 80 bytes, so that the
 /// message stays one line whatever was typed.
 [[nodiscard]] std::string shown(std::string_view text);

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cstdlib>
 #include <set>
@@ -305,7 +306,8 @@ std::variant<config, early_exit> parse_command_line(std::span<const std::string>
     raw_options raw;
     declare_options(app, raw);
     auto see_help = [](std::string_view message) {
-        return early_exit{exit_code::usage, fmt::format("update-expected: {}; see --help", message)};
+        // CLI11's messages may quote what was typed: escaping keeps every message on one line.
+        return early_exit{exit_code::usage, fmt::format("update-expected: {}; see --help", escaped(message))};
     };
     try {
         std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 pops from the back

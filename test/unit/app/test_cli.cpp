@@ -454,6 +454,7 @@ TEST_F(Cli, ParserErrorsAreUsageErrorsNamingTheFlag) {
     EXPECT_CONTAINS(refused({"--source", "rockset", "--query-url", "https://x.example", sha, "--repo"}), "--repo");
     EXPECT_CONTAINS(refused(rockset({"--repo", "a/b", "--repo", "c/d"})), "--repo");
     EXPECT_CONTAINS(refused(rockset({"--dry-run=maybe"})), "--dry-run");
+    EXPECT_CONTAINS(refused(rockset({"--dry-run=a\nb"})), "a\\x0ab");  // still one line
     // A forgotten value would otherwise take the next flag as its value and drop that flag.
     EXPECT_CONTAINS(refused(rockset({"--exclude-job", "--dry-run"})), "--exclude-job needs a value, but the option --dry-run came next");
     EXPECT_CONTAINS(refused(rockset({"--output-dir", "-q"})), "--output-dir needs a value, but the option -q came next");

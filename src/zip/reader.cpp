@@ -106,7 +106,8 @@ std::size_t reader::gather(std::span<const std::byte> in, std::size_t want)
 
 bool reader::count(std::span<const std::byte> bytes, bool with_crc)
 {
-    if (with_crc)
+    // Not for empty spans: zlib's crc32 of a null buffer returns the initial value, not crc_.
+    if (with_crc && !bytes.empty())
         crc_ = static_cast<std::uint32_t>(
             crc32_z(crc_, reinterpret_cast<const Bytef*>(bytes.data()), bytes.size()));
     out_count_ += bytes.size();

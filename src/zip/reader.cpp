@@ -44,7 +44,8 @@ void reader::inflate_end::operator()(z_stream_s* zs) const noexcept
 
 reader::reader(limits lim)
     : limits_(lim), state_(state::header),
-      out_(std::make_unique<std::byte[]>(std::max<std::size_t>(lim.output_buffer_size, 1))),
+      // Released descriptor candidates (up to a Zip64 descriptor's size) are delivered from out_ too.
+      out_(std::make_unique<std::byte[]>(std::max(lim.output_buffer_size, detail::descriptor_size(true, true)))),
       zs_(new z_stream_s{})
 {
     limits_.output_buffer_size = std::max<std::size_t>(lim.output_buffer_size, 1);

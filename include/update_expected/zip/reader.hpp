@@ -17,7 +17,7 @@ struct limits {
     std::uint64_t max_entry_size = 256u << 20;  ///< inflated bytes per entry (error::entry_too_large)
     std::size_t max_name_length = 4096;         ///< error::name_too_long
     std::size_t max_extra_length = 16384;       ///< error::extra_too_long
-    std::size_t output_buffer_size = 64u << 10; ///< inflate output chunk; must be > 0
+    std::size_t output_buffer_size = 64u << 10; ///< most bytes per data event of a deflated entry; 0 means 1
 };
 
 /// One local file header, as announced by event::entry.

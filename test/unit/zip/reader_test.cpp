@@ -177,11 +177,18 @@ TEST(ZipReader, StoredScanIgnoresFalseDescriptorSignatures)
     zip_writer w;
     w.add("tricky.bin", tricky, {.method = 0, .descriptor = true});
     w.add("after.csv", csv, {.method = 0, .descriptor = true});
-    const auto r = feed(w.finish(), {});
-    ASSERT_TRUE(r.done) << r.transcript;
-    ASSERT_EQ(r.contents.size(), 2u);
-    EXPECT_EQ(r.contents[0], tricky);
-    EXPECT_EQ(r.contents[1], csv);
+    // Regression (fuzz): a released candidate is longer than a tiny output buffer.
+    for (std::size_t out_size : {std::size_t{1}, std::size_t{64} << 10}) {
+        ue::zip::limits lim;
+        lim.output_buffer_size = out_size;
+        for (std::size_t piece : {std::size_t{1}, std::size_t{5}, std::size_t{0}}) {
+            const auto r = feed(w.finish(), {piece}, ue::test::want_all, lim);
+            ASSERT_TRUE(r.done) << r.transcript;
+            ASSERT_EQ(r.contents.size(), 2u);
+            EXPECT_EQ(r.contents[0], tricky);
+            EXPECT_EQ(r.contents[1], csv);
+        }
+    }
 }
 
 TEST(ZipReader, Zip64ExtraFieldGivesSizes)

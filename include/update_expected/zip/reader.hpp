@@ -72,7 +72,7 @@ public:
     /// error truncated (or descriptor_not_found inside a stored entry with a data descriptor).
     result finish();
 
-    /// Valid right after event::entry, until the next entry event.
+    /// The current entry: valid from event::entry through its event::entry_end.
     const entry_info& entry() const noexcept { return entry_; }
 
     /// After event::entry and before the next call to next(): deliver this entry's bytes.

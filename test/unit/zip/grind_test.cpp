@@ -52,7 +52,8 @@ std::vector<grind_case> small_cases()
     zip_writer bad;
     bad.add_raw("bad.csv", 8, "\x03\x00garbage-deflate", 0, 100);
     out.push_back({"bad_deflate", bad.finish()});
-    for (const char* f : {"python_zipfile.zip", "zip_r.zip", "zip_r_stream.zip", "zip_stdin.zip"}) {
+    for (const char* f : {"python_zipfile.zip", "zip_r.zip", "zip_r_stream.zip", "zip_stdin.zip", "zip_stdin_pipe.zip",
+                          "python_stream_stored.zip", "python_stream_zip64.zip"}) {
         std::ifstream in(std::string(UE_ZIP_TEST_DATA) + "/" + f, std::ios::binary);
         std::ostringstream s;
         s << in.rdbuf();

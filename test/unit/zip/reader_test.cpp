@@ -251,6 +251,32 @@ TEST(ZipReader, RealZipFromStdinWithZip64Extra)
     EXPECT_EQ(r.contents[0], zip_r_csv);
 }
 
+TEST(ZipReader, RealZipFromStdinToPipeWithZip64Descriptor)
+{
+    const auto r = feed(read_fixture("zip_stdin_pipe.zip"), {});
+    ASSERT_TRUE(r.done) << r.transcript;
+    ASSERT_EQ(r.contents.size(), 1u);
+    EXPECT_EQ(r.contents[0], zip_r_csv);
+    EXPECT_NE(r.transcript.find("flags=8"), std::string::npos);
+    EXPECT_NE(r.transcript.find("zip64=true"), std::string::npos);
+}
+
+TEST(ZipReader, RealPythonZipfileToUnseekableStream)
+{
+    // zipfile writes data descriptors when it cannot seek: stored (scanned) and Zip64 deflated.
+    const std::string csv_rows = "dev,name,batch_size,accuracy,graph_breaks\ncuda,AlbertForMaskedLM,8,pass,7\n"
+                                 "cuda,PK\x07\x08Model,8,fail,0\n";
+    for (const char* f : {"python_stream_stored.zip", "python_stream_zip64.zip"}) {
+        for (bool all : {true, false}) {
+            const auto r = feed(read_fixture(f), {}, all ? ue::test::want_all : wants_csv);
+            ASSERT_TRUE(r.done) << f << r.transcript;
+            ASSERT_EQ(r.contents.size(), all ? 2u : 1u) << f;
+            EXPECT_EQ(r.contents.back(), csv_rows) << f;
+            EXPECT_NE(r.transcript.find("flags=8"), std::string::npos) << f;
+        }
+    }
+}
+
 TEST(ZipReader, MovedReaderContinues)
 {
     zip_writer w;

@@ -134,6 +134,7 @@ fs::path artifact_cache::path_for(std::string_view url) const {
 }
 
 std::optional<cached_artifact> artifact_cache::lookup(std::string_view url, error_info* why) {
+  if (why) *why = {};
   if (open_error_.code) return std::nullopt;
   const fs::path path = path_for(url);
   unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -146,7 +147,7 @@ std::optional<cached_artifact> artifact_cache::lookup(std::string_view url, erro
   if (static_cast<std::uint64_t>(st.st_size) > settings_.max_bytes) {
     problem.code = error::entry_too_large;  // never written by this bound: do not even read it
     problem.detail = fmt::format("{} bytes", st.st_size);
-  } else if (!read_all(fd.get(), bytes)) {
+  } else if (bytes.reserve(static_cast<std::size_t>(st.st_size)); !read_all(fd.get(), bytes)) {
     return std::nullopt;  // an I/O error says nothing about the file: keep it
   } else {
     problem.code = detail::decode_file(bytes, settings_.version, url, artifact, problem.detail);
@@ -163,6 +164,7 @@ std::optional<cached_artifact> artifact_cache::lookup(std::string_view url, erro
 }
 
 std::error_code artifact_cache::store(const cached_artifact& artifact, error_info* why) {
+  if (why) *why = {};
   const auto fail = [why](error code, std::string file, std::string detail) -> std::error_code {
     if (why) *why = {code, std::move(file), std::move(detail)};
     return code;
@@ -177,18 +179,20 @@ std::error_code artifact_cache::store(const cached_artifact& artifact, error_inf
 
   std::string temp = path.string() + std::string(temp_infix) + "XXXXXX";
   unique_fd fd(::mkstemp(temp.data()));
-  if (fd.get() < 0) return fail(error::write_failed, temp, system_reason(errno));
+  if (fd.get() < 0) return fail(error::write_failed, path.string(), system_reason(errno));
   struct stat old {};
   const bool replaces = ::stat(path.c_str(), &old) == 0;
-  if (!write_all(fd.get(), bytes) || ::fsync(fd.get()) != 0 || !fd.close() ||
+  if (!write_all(fd.get(), bytes) || (settings_.sync && ::fsync(fd.get()) != 0) || !fd.close() ||
       ::rename(temp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     ::unlink(temp.c_str());
     return fail(error::write_failed, path.string(), system_reason(err));
   }
   // Makes the rename durable; without it a crash can only lose the entry, a miss, so errors pass.
-  if (unique_fd dir(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); dir.get() >= 0)
-    ::fsync(dir.get());
+  if (settings_.sync) {
+    if (unique_fd dir(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); dir.get() >= 0)
+      ::fsync(dir.get());
+  }
 
   if (!total_bytes_) {
     total_bytes_ = 0;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <chrono>
 #include <csignal>
@@ -169,6 +170,51 @@ TEST_F(CacheTest, EveryTruncationIsAMissAndDeleted) {
   EXPECT_EQ(cache.lookup(artifact.url, &why), std::nullopt);
   EXPECT_EQ(why.code, error::corrupt_entry);
   EXPECT_NE(why.describe().find(path.string()), std::string::npos) << why.describe();
+}
+
+// Little-endian integer bytes, as the file format has them.
+template <typename Int>
+std::string le(Int v) {
+  std::string out;
+  for (std::size_t i = 0; i < sizeof(Int); ++i) out.push_back(static_cast<char>(v >> (8 * i) & 0xff));
+  return out;
+}
+
+// A file with a valid header and checksum around `payload`: only the decoder can reject it.
+std::string well_sealed_file(std::string_view url, std::string_view payload) {
+  std::string f = "ue-cache" + le<std::uint32_t>(format_version) +
+                  le(static_cast<std::uint32_t>(url.size())) +
+                  le(static_cast<std::uint64_t>(payload.size()));
+  f += url;
+  f += payload;
+  return f + le(static_cast<std::uint32_t>(
+                 crc32_z(0, reinterpret_cast<const Bytef*>(f.data()), f.size())));
+}
+
+TEST_F(CacheTest, LyingCountsInASealedFileAreCorruptNotAnAllocation) {
+  artifact_cache cache(dir_);
+  const std::string url = "https://h/a.zip";
+  const std::string empty_entry = le<std::uint32_t>(0) + le<std::uint32_t>(0) +
+                                  le<std::uint32_t>(0) + le<std::uint32_t>(0);
+  const std::string payloads[] = {
+      le<std::uint32_t>(0xffffffff),                              // entries
+      le<std::uint32_t>(1) + le<std::uint32_t>(0xffffffff) + std::string(12, '\0'),  // name
+      le<std::uint32_t>(1) + le<std::uint32_t>(0) + le<std::uint32_t>(0) +
+          le<std::uint32_t>(0x40000000) + le<std::uint32_t>(0),   // header strings
+      le<std::uint32_t>(1) + le<std::uint32_t>(0) + le<std::uint32_t>(0) +
+          le<std::uint32_t>(0) + le<std::uint32_t>(0xffffffff),   // rows
+      le<std::uint32_t>(1) + empty_entry + "x",                   // trailing byte
+      "",
+  };
+  for (const auto& payload : payloads) {
+    write_file(cache.path_for(url), well_sealed_file(url, payload));
+    error_info why;
+    EXPECT_EQ(cache.lookup(url, &why), std::nullopt);
+    EXPECT_EQ(why.code, error::corrupt_entry) << why.describe();
+    EXPECT_NE(why.detail.find("bad encoding"), std::string::npos) << why.describe();
+  }
+  write_file(cache.path_for(url), well_sealed_file(url, le<std::uint32_t>(1) + empty_entry));
+  EXPECT_EQ(cache.lookup(url), (cached_artifact{url, {cached_entry{}}}));
 }
 
 TEST_F(CacheTest, AnotherFormatVersionIsAMiss) {

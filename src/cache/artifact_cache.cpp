@@ -1,6 +1,5 @@
 #include "update_expected/cache/artifact_cache.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,34 +10,20 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <utility>
 
 #include "codec.hpp"
+#include "update_expected/expected/atomic_file.hpp"
 
 namespace ue::cache {
 namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t hash_hex_size = 64;
-constexpr std::string_view temp_infix = ".tmp.";  // then mkstemp's six characters
+// expected::replace_file writes `.<name>.tmp-XXXXXX` beside the file it replaces.
+constexpr std::string_view temp_infix = ".tmp-";
+constexpr std::size_t temp_suffix_size = 6;
 // A temporary file this old was left by a process that died between create and rename.
 constexpr auto stale_temp_age = std::chrono::hours(1);
-
-class unique_fd {
- public:
-  explicit unique_fd(int fd) : fd_(fd) {}
-  unique_fd(const unique_fd&) = delete;
-  unique_fd& operator=(const unique_fd&) = delete;
-  ~unique_fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  // Closes now, because close() can report a write error that fsync() did not.
-  bool close() { return ::close(std::exchange(fd_, -1)) == 0; }
-
- private:
-  int fd_;
-};
 
 bool is_hash_name(std::string_view name) {
   return name.size() == hash_hex_size &&
@@ -47,33 +32,12 @@ bool is_hash_name(std::string_view name) {
 }
 
 bool is_temp_name(std::string_view name) {
-  return name.size() == hash_hex_size + temp_infix.size() + 6 &&
-         is_hash_name(name.substr(0, hash_hex_size)) &&
-         name.substr(hash_hex_size, temp_infix.size()) == temp_infix;
+  return name.size() == 1 + hash_hex_size + temp_infix.size() + temp_suffix_size &&
+         name.front() == '.' && is_hash_name(name.substr(1, hash_hex_size)) &&
+         name.substr(1 + hash_hex_size, temp_infix.size()) == temp_infix;
 }
 
 std::string system_reason(int err) { return std::generic_category().message(err); }
-
-bool write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-
-bool read_all(int fd, std::string& out) {
-  char buf[64 * 1024];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return false;
-    if (n == 0) return true;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-}
 
 struct entry_file {
   fs::path path;
@@ -90,7 +54,8 @@ std::vector<entry_file> scan(const fs::path& dir) {
     const std::string name = it->path().filename().string();
     std::error_code fe;
     if (is_hash_name(name)) {
-      const auto size = it->file_size(fe);
+      const auto size = it->file_size(fe);  // fails on anything but a regular file
+      if (fe) continue;
       const auto used = it->last_write_time(fe);
       if (!fe) files.push_back({it->path(), size, used});
     } else if (is_temp_name(name)) {
@@ -137,29 +102,28 @@ std::optional<cached_artifact> artifact_cache::lookup(std::string_view url, erro
   if (why) *why = {};
   if (open_error_.code) return std::nullopt;
   const fs::path path = path_for(url);
-  unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  struct stat st {};
-  if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(path, ec);  // fails on a missing or non-regular file
+  if (ec) return std::nullopt;
 
   error_info problem{{}, path.string(), {}};
-  std::string bytes;
   cached_artifact artifact;
-  if (static_cast<std::uint64_t>(st.st_size) > settings_.max_bytes) {
+  if (size > settings_.max_bytes) {
     problem.code = error::entry_too_large;  // never written by this bound: do not even read it
-    problem.detail = fmt::format("{} bytes", st.st_size);
-  } else if (bytes.reserve(static_cast<std::size_t>(st.st_size)); !read_all(fd.get(), bytes)) {
-    return std::nullopt;  // an I/O error says nothing about the file: keep it
+    problem.detail = fmt::format("{} bytes", size);
+  } else if (auto bytes = expected::read_file_if_exists(path); !bytes || !bytes.value()) {
+    return std::nullopt;  // gone meanwhile, or an I/O error that says nothing about the file
   } else {
-    problem.code = detail::decode_file(bytes, settings_.version, url, artifact, problem.detail);
+    problem.code =
+        detail::decode_file(*bytes.value(), settings_.version, url, artifact, problem.detail);
   }
   if (problem.code) {
-    std::error_code ignored;
-    fs::remove(path, ignored);
+    fs::remove(path, ec);
     if (why) *why = std::move(problem);
     return std::nullopt;
   }
   // Marks the file as just used for eviction; a read-only cache still hits.
-  ::futimens(fd.get(), nullptr);
+  fs::last_write_time(path, fs::file_time_type::clock::now(), ec);
   return artifact;
 }
 
@@ -177,28 +141,21 @@ std::error_code artifact_cache::store(const cached_artifact& artifact, error_inf
     return fail(error::entry_too_large, path.string(),
                 fmt::format("bound {} bytes", settings_.max_bytes));
 
-  std::string temp = path.string() + std::string(temp_infix) + "XXXXXX";
-  unique_fd fd(::mkstemp(temp.data()));
-  if (fd.get() < 0) return fail(error::write_failed, path.string(), system_reason(errno));
-  struct stat old {};
-  const bool replaces = ::stat(path.c_str(), &old) == 0;
-  if (!write_all(fd.get(), bytes) || (settings_.sync && ::fsync(fd.get()) != 0) || !fd.close() ||
-      ::rename(temp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(temp.c_str());
-    return fail(error::write_failed, path.string(), system_reason(err));
-  }
-  // Makes the rename durable; without it a crash can only lose the entry, a miss, so errors pass.
-  if (settings_.sync) {
-    if (unique_fd dir(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); dir.get() >= 0)
-      ::fsync(dir.get());
+  std::error_code ec;
+  std::uint64_t replaced = fs::file_size(path, ec);
+  if (ec) replaced = 0;
+  if (auto written = expected::replace_file(path, bytes); !written) {
+    // Its message starts with the path, which error_info keeps apart.
+    std::string_view reason = written.error().message;
+    if (const auto prefix = path.string() + ": "; reason.starts_with(prefix))
+      reason.remove_prefix(prefix.size());
+    return fail(error::write_failed, path.string(), std::string(reason));
   }
 
   if (!total_bytes_) {
     total_bytes_ = 0;
     for (const auto& f : scan(dir_)) *total_bytes_ += f.size;
   } else {
-    const auto replaced = replaces ? static_cast<std::uint64_t>(old.st_size) : 0;
     *total_bytes_ = *total_bytes_ - std::min(replaced, *total_bytes_) + bytes.size();
   }
   if (*total_bytes_ > settings_.max_bytes) evict(path);

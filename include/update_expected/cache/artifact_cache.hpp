@@ -39,9 +39,6 @@ struct cache_settings {
   std::uint64_t max_bytes = std::uint64_t{256} << 20;
   // Which format this cache reads and writes; only tests set another one.
   std::uint32_t version = format_version;
-  // fsync each new file before its rename and the directory after it. Without it a power loss
-  // may leave a torn file, which the checksum turns into a miss; it costs ~7 ms a store on ext4.
-  bool sync = true;
 };
 
 // The rerun cache: a directory of files, one per artifact URL, each named by the hex SHA-256 of
@@ -74,8 +71,8 @@ class artifact_cache {
   // A hit or a plain miss clears `why`.
   std::optional<cached_artifact> lookup(std::string_view url, error_info* why = nullptr);
 
-  // Writes `artifact` under its URL, replacing any previous file: the bytes go to a temporary file
-  // in the same directory, are synced (cache_settings::sync), then renamed over the final name.
+  // Writes `artifact` under its URL, replacing any previous file, with expected::replace_file:
+  // a temporary file in the same directory, fsync, rename, fsync of the directory (~7 ms on ext4).
   // On failure no temporary file remains and the previous file, if any, is untouched. Afterwards,
   // if all entry files together exceed max_bytes, the least recently used others are deleted
   // until they fit; the first store also deletes temporary files that dead processes left over an

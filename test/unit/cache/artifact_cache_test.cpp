@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -39,7 +40,7 @@ class CacheTest : public ::testing::Test {
   std::vector<std::string> temp_files() const {
     std::vector<std::string> out;
     for (const auto& e : fs::directory_iterator(dir_))
-      if (e.path().filename().string().find(".tmp.") != std::string::npos)
+      if (e.path().filename().string().find(".tmp-") != std::string::npos)
         out.push_back(e.path().filename().string());
     return out;
   }
@@ -302,10 +303,10 @@ TEST_F(CacheTest, NewDirectoryIsPrivate) {
   EXPECT_EQ(fs::status(dir_ / "nested").permissions() & fs::perms::all, fs::perms::owner_all);
 }
 
-TEST_F(CacheTest, FailedRenameLeavesNoTempFile) {
+TEST_F(CacheTest, DirectoryInTheWayIsAStoreErrorAndAMiss) {
   artifact_cache cache(dir_);
   const auto artifact = small_artifact("https://h/a.zip");
-  fs::create_directories(cache.path_for(artifact.url) / "occupied");  // rename onto it fails
+  fs::create_directories(cache.path_for(artifact.url) / "occupied");
   error_info why;
   EXPECT_EQ(cache.store(artifact, &why), error::write_failed);
   EXPECT_FALSE(why.detail.empty());
@@ -333,19 +334,27 @@ TEST_F(CacheTest, FailedWriteLeavesNoTempFileAndKeepsThePreviousEntry) {
   std::signal(SIGXFSZ, old_handler);
 
   EXPECT_EQ(ec, error::write_failed);
+  EXPECT_EQ(why.describe(), "cache " + cache.path_for(artifact.url).string() +
+                                ": cannot write cache entry (cannot write temporary file: " +
+                                std::generic_category().message(EFBIG) + ")");
   EXPECT_TRUE(temp_files().empty());
   EXPECT_EQ(cache.lookup(artifact.url), previous);
 }
 
 TEST_F(CacheTest, StaleTempFilesOfDeadProcessesAreRemoved) {
   artifact_cache cache(dir_);
-  const std::string hex(64, 'a');
-  write_file(dir_ / (hex + ".tmp.abcdef"), "stale");
-  write_file(dir_ / (hex + ".tmp.ghijkl"), "in flight");
-  fs::last_write_time(dir_ / (hex + ".tmp.abcdef"),
-                      fs::file_time_type::clock::now() - std::chrono::hours(2));
+  const std::string stale = "." + std::string(64, 'a') + ".tmp-abcdef";
+  const std::string in_flight = "." + std::string(64, 'a') + ".tmp-ghijkl";
+  const std::string foreign = ".notes.tmp-abcdef";
+  for (const auto& name : {stale, in_flight, foreign}) {
+    write_file(dir_ / name, "x");
+    if (name != in_flight)
+      fs::last_write_time(dir_ / name, fs::file_time_type::clock::now() - std::chrono::hours(2));
+  }
   ASSERT_FALSE(cache.store(small_artifact("https://h/a.zip")));
-  EXPECT_EQ(temp_files(), std::vector<std::string>{hex + ".tmp.ghijkl"});
+  auto left = temp_files();
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{in_flight, foreign}));
 }
 
 }  // namespace

@@ -134,6 +134,18 @@ std::string format_summary_line(const run_summary& s) {
     return line + "\n";
 }
 
+std::string format_artifact_line(const artifact_result& a) {
+    const auto label = fmt::format("{}{} shard {}/{}", a.baseline == expected::baseline::rocm ? "rocm/" : "",
+                                   a.suite, a.shard, a.shard_count);
+    const auto url = redact_url(a.url);
+    if (a.status == artifact_status::read && a.from_cache) return fmt::format("{}: read from cache: {}", label, url);
+    std::string what{to_string(a.status)};
+    if (a.status == artifact_status::not_found) what = "not found";
+    if (!a.error.empty()) what += fmt::format(" ({})", redact_urls_in(a.error));
+    return fmt::format("{}: {}, {}, {}, {:.1f} s: {}", label, what, format_bytes(a.bytes),
+                       plural(a.attempts, "attempt"), std::chrono::duration<double>(a.elapsed).count(), url);
+}
+
 std::string redact_url(std::string_view url) {
     constexpr auto npos = std::string_view::npos;
     std::string out;

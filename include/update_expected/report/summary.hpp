@@ -110,6 +110,12 @@ summary_totals totals(const run_summary& summary) noexcept;
 // run is on stderr, not here. Shown URLs and texts are the caller's: this line has none.
 std::string format_summary_line(const run_summary& summary);
 
+// The -v line of one artifact (no newline; the caller picks the stream), URL redacted and last, e.g.
+//   inductor_timm shard 2/2: read, 1.2 MiB, 2 attempts, 0.4 s: https://host/.../x_2.zip
+//   rocm/inductor_timm shard 1/2: read from cache: https://host/.../x_1.zip
+//   inductor_timm shard 2/2: not found (403 Forbidden), 0 B, 1 attempt, 0.0 s: https://host/...
+std::string format_artifact_line(const artifact_result& artifact);
+
 // `url` without what may be a credential: the user-info part (`user:pass@`) is dropped and every
 // query parameter's value becomes `REDACTED` (S3 presigned URLs carry signatures there). A text
 // that does not parse as a URL comes back with the same treatment applied as far as it goes.

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -74,6 +75,38 @@ TEST(SummaryLine, NamesAtMostThreeFilesPerStatus) {
     s.exit_code = 1;
     EXPECT_NE(format_summary_line(s).find(", 5 failed (a_training; b_training; c_training; 2 more), "),
               std::string::npos);
+}
+
+artifact_result artifact(artifact_status status, std::string error = {}) {
+    artifact_result a;
+    a.url = "https://u:p@host/x_2.zip";
+    a.suite = "inductor_timm";
+    a.shard = 2;
+    a.shard_count = 2;
+    a.status = status;
+    a.bytes = 1258291;
+    a.attempts = 2;
+    a.elapsed = 420ms;
+    a.error = std::move(error);
+    return a;
+}
+
+TEST(ArtifactLine, EachStatus) {
+    using ue::report::format_artifact_line;
+    EXPECT_EQ(format_artifact_line(artifact(artifact_status::read)),
+              "inductor_timm shard 2/2: read, 1.2 MiB, 2 attempts, 0.4 s: https://host/x_2.zip");
+    auto cached = artifact(artifact_status::read);
+    cached.from_cache = true;
+    cached.baseline = baseline::rocm;
+    EXPECT_EQ(format_artifact_line(cached), "rocm/inductor_timm shard 2/2: read from cache: https://host/x_2.zip");
+    auto missing = artifact(artifact_status::not_found, "403 Forbidden");
+    missing.attempts = 1;
+    missing.bytes = 0;
+    EXPECT_EQ(format_artifact_line(missing),
+              "inductor_timm shard 2/2: not found (403 Forbidden), 0 B, 1 attempt, 0.4 s: https://host/x_2.zip");
+    EXPECT_EQ(format_artifact_line(artifact(artifact_status::failed, "bad CRC in test/x.csv")),
+              "inductor_timm shard 2/2: failed (bad CRC in test/x.csv), 1.2 MiB, 2 attempts, 0.4 s: "
+              "https://host/x_2.zip");
 }
 
 TEST(Redact, DropsUserInfoQueryValuesAndFragment) {

@@ -125,10 +125,6 @@ result<replace_status> replace_file(const std::filesystem::path& path, std::stri
     if (!old) return old.error();
     if (old.value() && *old.value() == content) return replace_status::unchanged;
 
-    const auto dir = directory_of(path);
-    if (options.create_parent && ::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST)
-        return os_failure(dir, "cannot create directory", errno);
-
     std::optional<mode_t> mode;
     if (old.value()) {
         struct stat st {};
@@ -136,14 +132,31 @@ result<replace_status> replace_file(const std::filesystem::path& path, std::stri
         mode = st.st_mode & 07777;
     }
 
+    const auto dir = directory_of(path);
+    bool created_dir = false;
+    if (options.create_parent) {
+        if (::mkdir(dir.c_str(), 0777) == 0)
+            created_dir = true;
+        else if (errno != EEXIST)
+            return os_failure(dir, "cannot create directory", errno);
+    }
+    // A failure leaves the checkout as it was: no temporary file, no directory made for it.
+    const auto undo = [&](const std::filesystem::path* temp) {
+        if (temp) ::unlink(temp->c_str());
+        if (created_dir) ::rmdir(dir.c_str());
+    };
+
     auto temp = create_temp(path);
-    if (!temp) return temp.error();
+    if (!temp) {
+        undo(nullptr);
+        return temp.error();
+    }
     auto& [fd, temp_path] = temp.value();
     auto failed = fill(path, fd, content, mode);
     if (!failed && ::rename(temp_path.c_str(), path.c_str()) != 0)
         failed = os_failure(path, "cannot rename temporary file over it", errno);
     if (failed) {
-        ::unlink(temp_path.c_str());
+        undo(&temp_path);
         return *failed;
     }
     // The rename is only durable once the directory entry is; the new content is in place anyway.

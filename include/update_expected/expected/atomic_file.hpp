@@ -27,8 +27,9 @@ struct replace_options {
 // compares first (identical content leaves the file alone); else writes a temporary file
 // `.<name>.tmp-XXXXXX` in the same directory, fsyncs it, renames it over `path` and fsyncs the
 // directory. An existing file keeps its permission bits; a new one gets 0644 minus the umask.
-// On any failure the temporary file is removed and the old file is left as it was; the message names
-// the path, the step and the OS error text. Synchronous and blocking; no global state.
+// On any failure the temporary file (and a parent directory made for it) is removed and the old
+// file is left as it was; the message names the path, the step and the OS error text. Synchronous
+// and blocking; no global state.
 // A symlink at `path` is replaced by a regular file (expected files are not symlinks).
 result<replace_status> replace_file(const std::filesystem::path& path, std::string_view content,
                                     replace_options options = {});

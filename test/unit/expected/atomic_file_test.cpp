@@ -158,6 +158,18 @@ TEST(ReplaceFile, AFailedWriteKeepsTheOldFileAndLeavesNoTempFile) {
     EXPECT_EQ(temp_dir::entries(dir.path()), names{"f.csv"});
 }
 
+TEST(ReplaceFile, AFailedWriteRemovesTheParentDirectoryItCreated) {
+    temp_dir dir;
+    const auto path = dir.path() / "rocm" / "f.csv";
+    const std::string big(100000, 'x');
+    auto r = [&] {
+        file_size_limit limit(4096);
+        return replace_file(path, big, {.create_parent = true});
+    }();
+    ASSERT_FALSE(r);
+    EXPECT_TRUE(temp_dir::entries(dir.path()).empty());
+}
+
 TEST(ReadFileIfExists, ReadsWholeFilesAndReportsAbsence) {
     temp_dir dir;
     const auto path = dir.path() / "f.csv";

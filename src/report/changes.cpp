@@ -42,42 +42,6 @@ void compare(const std::string& name, const expected::schema& s, const expected:
     if (!c.columns.empty()) out.push_back(std::move(c));
 }
 
-}  // namespace
-
-std::size_t file_changes::count(change_kind kind) const noexcept {
-    return static_cast<std::size_t>(
-        std::count_if(rows.begin(), rows.end(), [kind](const row_change& r) { return r.kind == kind; }));
-}
-
-file_changes diff_rows(std::string path, const expected::schema& columns,
-                       const std::vector<expected::row>* old_rows,
-                       const std::vector<expected::row>& new_rows) {
-    file_changes out{std::move(path), old_rows == nullptr, {}};
-    const auto before = old_rows ? by_name(*old_rows, columns.name_index) : std::map<std::string, row_ptrs>{};
-    const auto after = by_name(new_rows, columns.name_index);
-
-    // Walk both name-ordered maps at once so that the result comes out sorted by name.
-    auto b = before.begin();
-    auto a = after.begin();
-    static const row_ptrs none;
-    while (b != before.end() || a != after.end()) {
-        const bool take_b = b != before.end() && (a == after.end() || b->first <= a->first);
-        const bool take_a = a != after.end() && (b == before.end() || a->first <= b->first);
-        const std::string& name = take_b ? b->first : a->first;
-        const row_ptrs& olds = take_b ? b->second : none;
-        const row_ptrs& news = take_a ? a->second : none;
-        const std::size_t paired = std::min(olds.size(), news.size());
-        for (std::size_t k = 0; k < paired; ++k) compare(name, columns, *olds[k], *news[k], out.rows);
-        for (std::size_t k = paired; k < olds.size(); ++k) out.rows.push_back({change_kind::removed, name, {}});
-        for (std::size_t k = paired; k < news.size(); ++k) out.rows.push_back(added(name, columns, *news[k]));
-        if (take_b) ++b;
-        if (take_a) ++a;
-    }
-    return out;
-}
-
-namespace {
-
 // Values come from CI artifacts: never let one move the cursor or recolour the terminal.
 std::string shown(std::string_view value) {
     if (value.empty()) return "\"\"";
@@ -124,6 +88,38 @@ std::string_view colour_of(change_kind kind) {
 }
 
 }  // namespace
+
+std::size_t file_changes::count(change_kind kind) const noexcept {
+    return static_cast<std::size_t>(
+        std::count_if(rows.begin(), rows.end(), [kind](const row_change& r) { return r.kind == kind; }));
+}
+
+file_changes diff_rows(std::string path, const expected::schema& columns,
+                       const std::vector<expected::row>* old_rows,
+                       const std::vector<expected::row>& new_rows) {
+    file_changes out{std::move(path), old_rows == nullptr, {}};
+    const auto before = old_rows ? by_name(*old_rows, columns.name_index) : std::map<std::string, row_ptrs>{};
+    const auto after = by_name(new_rows, columns.name_index);
+
+    // Walk both name-ordered maps at once so that the result comes out sorted by name.
+    auto b = before.begin();
+    auto a = after.begin();
+    static const row_ptrs none;
+    while (b != before.end() || a != after.end()) {
+        const bool take_b = b != before.end() && (a == after.end() || b->first <= a->first);
+        const bool take_a = a != after.end() && (b == before.end() || a->first <= b->first);
+        const std::string& name = take_b ? b->first : a->first;
+        const row_ptrs& olds = take_b ? b->second : none;
+        const row_ptrs& news = take_a ? a->second : none;
+        const std::size_t paired = std::min(olds.size(), news.size());
+        for (std::size_t k = 0; k < paired; ++k) compare(name, columns, *olds[k], *news[k], out.rows);
+        for (std::size_t k = paired; k < olds.size(); ++k) out.rows.push_back({change_kind::removed, name, {}});
+        for (std::size_t k = paired; k < news.size(); ++k) out.rows.push_back(added(name, columns, *news[k]));
+        if (take_b) ++b;
+        if (take_a) ++a;
+    }
+    return out;
+}
 
 std::string render_changes(std::span<const file_changes> files, const render_options& options) {
     std::string out;

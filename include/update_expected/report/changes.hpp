@@ -12,9 +12,9 @@ namespace ue::report {
 
 // One column of a row that differs between the old file and the new one.
 struct column_change {
-    std::string column;
-    std::string old_value;
-    std::string new_value;
+    std::string column{};
+    std::string old_value{};
+    std::string new_value{};
 
     friend bool operator==(const column_change&, const column_change&) = default;
 };
@@ -23,20 +23,20 @@ enum class change_kind { added, removed, changed };
 
 struct row_change {
     change_kind kind = change_kind::changed;
-    std::string name;
+    std::string name{};
     // added: every column but `name`, in schema order, with its new value (old_value empty);
     // removed: empty; changed: only the columns that differ, in schema order.
-    std::vector<column_change> columns;
+    std::vector<column_change> columns{};
 
     friend bool operator==(const row_change&, const row_change&) = default;
 };
 
 // What writing one expected file does to its rows.
 struct file_changes {
-    std::string path;       // relative to the output directory, e.g. `rocm/inductor_timm_training.csv`
+    std::string path{};  // relative to the output directory, e.g. `rocm/inductor_timm_training.csv`
     bool new_file = false;  // there was no file before: every row is added
     // Sorted by name (byte order); rows sharing a name keep their occurrence order.
-    std::vector<row_change> rows;
+    std::vector<row_change> rows{};
 
     std::size_t count(change_kind kind) const noexcept;
     // No row added, removed or changed and not a new file (it may still be rewritten, e.g. to fix

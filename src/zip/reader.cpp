@@ -205,9 +205,6 @@ result reader::inflate_body(std::span<const std::byte> in)
     const std::size_t avail = entry_.has_descriptor()
         ? in.size()
         : static_cast<std::size_t>(std::min<std::uint64_t>(entry_.compressed_size - in_count_, in.size()));
-    if (avail == 0 && !entry_.has_descriptor() && in_count_ == entry_.compressed_size)
-        return fail(error::bad_deflate_data, offset_,
-                    fmt::format("deflate stream runs past the compressed size {}", entry_.compressed_size));
     z_stream& zs = *zs_;
     std::size_t used = 0;
     // Discarded output never leaves this loop, so it runs until zlib is starved of input (or done):
@@ -229,6 +226,11 @@ result reader::inflate_body(std::span<const std::byte> in)
             state_ = entry_.has_descriptor() ? state::descriptor : state::entry_end;
         else if (rc != Z_OK && rc != Z_BUF_ERROR)
             return fail(error::bad_deflate_data, offset_ + used, zs.msg ? zs.msg : "zlib error");
+        // zlib may still hold output after the last compressed byte; only a stall with the next
+        // bytes of the stream at hand proves the deflate data longer than its header says.
+        else if (step == 0 && produced == 0 && avail == 0 && !in.empty())
+            return fail(error::bad_deflate_data, offset_,
+                        fmt::format("deflate stream runs past the compressed size {}", entry_.compressed_size));
         const std::span<const std::byte> out(out_.get(), produced);
         if (!count(out, want_))
             return fail(error::entry_too_large, offset_ + used,

@@ -74,6 +74,36 @@ void zip_writer::local(const central& c, bool descriptor, bool zip64)
     }
 }
 
+// The central directory is only ever read by other tools (unzip, Python) checking our fixtures.
+void zip_writer::directory(const central& c, bool zip64)
+{
+    put32(central_, 0x02014b50);
+    put16(central_, 45);
+    put16(central_, zip64 ? 45 : 20);
+    put16(central_, c.flags);
+    put16(central_, c.method);
+    put32(central_, 0x00210000);
+    put32(central_, c.crc);
+    put32(central_, zip64 ? marker : c.csize);
+    put32(central_, zip64 ? marker : c.usize);
+    put16(central_, c.name.size());
+    put16(central_, zip64 ? 28 : 0);
+    put16(central_, 0);  // comment, disk, internal attributes
+    put16(central_, 0);
+    put16(central_, 0);
+    put32(central_, 0);  // external attributes
+    put32(central_, zip64 ? marker : c.offset);
+    central_ += c.name;
+    if (zip64) {
+        put16(central_, 0x0001);
+        put16(central_, 24);
+        put64(central_, c.usize);
+        put64(central_, c.csize);
+        put64(central_, c.offset);
+    }
+    ++count_;
+}
+
 void zip_writer::add(std::string_view name, std::string_view content, const zip_entry_options& opt)
 {
     const bool deflated = opt.method == 8;
@@ -95,32 +125,7 @@ void zip_writer::add(std::string_view name, std::string_view content, const zip_
             put32(out_, c.usize);
         }
     }
-    // The central directory is only ever read by other tools (unzip, Python) checking our fixtures.
-    put32(central_, 0x02014b50);
-    put16(central_, 45);
-    put16(central_, opt.zip64 ? 45 : 20);
-    put16(central_, c.flags);
-    put16(central_, c.method);
-    put32(central_, 0x00210000);
-    put32(central_, c.crc);
-    put32(central_, opt.zip64 ? marker : c.csize);
-    put32(central_, opt.zip64 ? marker : c.usize);
-    put16(central_, c.name.size());
-    put16(central_, opt.zip64 ? 28 : 0);
-    put16(central_, 0);
-    put16(central_, 0);
-    put16(central_, 0);
-    put32(central_, 0);
-    put32(central_, opt.zip64 ? marker : c.offset);
-    central_ += c.name;
-    if (opt.zip64) {
-        put16(central_, 0x0001);
-        put16(central_, 24);
-        put64(central_, c.usize);
-        put64(central_, c.csize);
-        put64(central_, c.offset);
-    }
-    ++count_;
+    directory(c, opt.zip64);
 }
 
 void zip_writer::add_raw(std::string_view name, std::uint16_t method, std::string_view payload, std::uint32_t crc,
@@ -129,22 +134,7 @@ void zip_writer::add_raw(std::string_view name, std::uint16_t method, std::strin
     central c{std::string(name), method, 0, crc, payload.size(), size, out_.size()};
     local(c, false, false);
     out_ += payload;
-    put32(central_, 0x02014b50);
-    put16(central_, 20);
-    put16(central_, 20);
-    put16(central_, 0);
-    put16(central_, method);
-    put32(central_, 0x00210000);
-    put32(central_, crc);
-    put32(central_, c.csize);
-    put32(central_, size);
-    put16(central_, c.name.size());
-    for (int i = 0; i < 4; ++i)
-        put16(central_, 0);
-    put32(central_, 0);
-    put32(central_, c.offset);
-    central_ += c.name;
-    ++count_;
+    directory(c, false);
 }
 
 std::string zip_writer::finish(bool zip64_end)

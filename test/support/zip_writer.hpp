@@ -43,6 +43,7 @@ private:
         std::uint64_t csize, usize, offset;
     };
     void local(const central& c, bool descriptor, bool zip64);
+    void directory(const central& c, bool zip64);
     std::string central_;
     std::string out_;
     std::uint64_t count_ = 0;

@@ -277,6 +277,23 @@ TEST(ZipReader, RealPythonZipfileToUnseekableStream)
     }
 }
 
+TEST(ZipReader, OutputPendingAfterTheLastCompressedByte)
+{
+    // A run of one byte deflates to a few bytes whose output overflows a small buffer many times:
+    // zlib has used all compressed bytes while output is still pending.
+    zip_writer w;
+    w.add("run.csv", std::string(100000, 'x'));
+    for (std::size_t out_size = 1; out_size <= 300; out_size += 13) {
+        ue::zip::limits lim;
+        lim.output_buffer_size = out_size;
+        for (std::size_t piece : {std::size_t{0}, std::size_t{1}}) {
+            const auto r = feed(w.finish(), {piece}, ue::test::want_all, lim);
+            ASSERT_TRUE(r.done) << out_size << " " << piece << "\n" << r.transcript;
+            EXPECT_EQ(r.contents.at(0), std::string(100000, 'x'));
+        }
+    }
+}
+
 TEST(ZipReader, MovedReaderContinues)
 {
     zip_writer w;

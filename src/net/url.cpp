@@ -1,5 +1,7 @@
 #include "update_expected/net/url.hpp"
 
+#include <boost/asio/ip/address_v6.hpp>
+
 #include <array>
 #include <charconv>
 
@@ -28,11 +30,11 @@ bool valid_reg_name(std::string_view h) noexcept {
   return true;
 }
 
-bool valid_ipv6(std::string_view h) noexcept {
-  if (h.find(':') == std::string_view::npos) return false;
-  for (char c : h)
-    if (!is_alnum(c) && c != ':' && c != '.' && c != '%') return false;  // '%': zone id
-  return true;
+// An IPv6 literal as Asio parses it (zone ids such as `%eth0` included).
+bool valid_ipv6(std::string_view h) {
+  boost::system::error_code ec;
+  boost::asio::ip::make_address_v6(std::string(h), ec);
+  return !ec;
 }
 
 // Query keys whose values are secrets in the URLs we meet: S3 presigned URLs (X-Amz-Signature,

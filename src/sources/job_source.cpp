@@ -5,6 +5,7 @@
 #include <array>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include <boost/json/serialize.hpp>
@@ -66,16 +67,17 @@ bool has_format_parameter(std::string_view target) {
 
 // Streams answer bytes into the decoder; shared by the file and the network paths.
 struct decoding {
-  jobs::row_decoder decoder;
+  // Optional only so a restarted body can start over with a fresh decoder (it is not assignable).
+  std::optional<jobs::row_decoder> decoder{std::in_place};
 
   rows_answer finish(std::string_view what) {
     rows_answer answer;
-    if (const auto ec = decoder.finish()) {
+    if (const auto ec = decoder->finish()) {
       answer.code = ec;
-      answer.message = fmt::format("{}: malformed job rows: {}", what, decoder.message());
+      answer.message = fmt::format("{}: malformed job rows: {}", what, decoder->message());
       return answer;
     }
-    auto decoded = decoder.take();
+    auto decoded = decoder->take();
     answer.rows = std::move(decoded.rows);
     answer.skipped = decoded.skipped;
     return answer;
@@ -106,8 +108,8 @@ rows_answer read_jobs_file(const std::filesystem::path& path) {
     in.read(buffer.data(), buffer.size());
     const auto got = static_cast<std::size_t>(in.gcount());
     if (got == 0) break;
-    if (const auto ec = state.decoder.feed({buffer.data(), got})) {
-      return failed(ec, fmt::format("{}: malformed job rows: {}", what, state.decoder.message()));
+    if (const auto ec = state.decoder->feed({buffer.data(), got})) {
+      return failed(ec, fmt::format("{}: malformed job rows: {}", what, state.decoder->message()));
     }
   }
   if (in.bad()) return failed(error::unreadable_jobs_file, fmt::format("{}: read error", what));
@@ -145,16 +147,16 @@ void fetch_rows(net::client& client, const query& q, std::function<void(rows_ans
 
   net::body_sink sink;
   sink.on_chunk = [state](std::span<const std::byte> chunk) {
-    return state->decoder.feed({reinterpret_cast<const char*>(chunk.data()), chunk.size()});
+    return state->decoder->feed({reinterpret_cast<const char*>(chunk.data()), chunk.size()});
   };
-  sink.on_restart = [state] { state->decoder = jobs::row_decoder{}; };
+  sink.on_restart = [state] { state->decoder.emplace(); };
 
   client.fetch(std::move(req), std::move(sink),
                [state, what, done = std::move(done)](const net::outcome& result) {
                  if (result.ok()) return done(state->finish(what));
-                 if (!state->decoder.message().empty()) {
+                 if (!state->decoder->message().empty()) {
                    return done(failed(result.code,
-                                      fmt::format("{}: malformed job rows: {}", what, state->decoder.message())));
+                                      fmt::format("{}: malformed job rows: {}", what, state->decoder->message())));
                  }
                  if (result.status == 401 || result.status == 403) {
                    return done(failed(error::authentication_refused,

@@ -49,6 +49,13 @@ snapshot_spec small_spec() {
   return spec;
 }
 
+// Like S3, which answers 403 AccessDenied for a key that is not there.
+testing::server_options s3_like() {
+  testing::server_options options;
+  options.missing = testing::missing_reply::access_denied;
+  return options;
+}
+
 class refresh_e2e : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -136,7 +143,7 @@ TEST_F(refresh_e2e, jobs_file_writes_every_complete_suite_byte_for_byte) {
 TEST_F(refresh_e2e, the_newest_attempt_wins_and_a_missing_one_falls_back_to_the_older) {
   auto spec = small_spec();
   spec.newest_attempt_missing = true;
-  serve(spec, {.missing = testing::missing_reply::access_denied});
+  serve(spec, s3_like());
   const auto r = run(file_args());
   EXPECT_EQ(r.exit_code, 0) << r.err;
   expect_all_written();
@@ -161,7 +168,7 @@ TEST_F(refresh_e2e, an_existing_file_keeps_its_header_and_unchanged_files_their_
 }
 
 TEST_F(refresh_e2e, a_missing_artifact_leaves_its_suite_untouched_and_exits_1) {
-  serve(small_spec(), {.missing = testing::missing_reply::access_denied});
+  serve(small_spec(), s3_like());
   write_file(out_ / "dynamic_aot_eager_huggingface_training.csv", "name,accuracy,graph_breaks\n\n\n\nOld,pass,1\n");
   remove_artifact("dynamic_aot_eager_huggingface", 2);
   const auto r = run(file_args());

@@ -252,7 +252,7 @@ TEST_F(refresh_e2e, garbage_job_rows_exit_3_and_write_nothing) {
   server_->add_response("POST", "/query", 200, "{\"data\": [ {\"jobName\": ");
   auto args = base_args();
   args.insert(args.end(), {"--source", "clickhouse", "--query-url", server_->url("/query")});
-  const auto r = run(args);
+  const auto r = run(args, {{"CH_KEY_ID", "reader"}, {"CH_KEY_SECRET", "s3cr3t-value"}});
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_TRUE(all_files().empty());
   EXPECT_NE(r.err.find("malformed job rows"), std::string::npos) << r.err;

@@ -281,11 +281,12 @@ void snapshot::write_artifacts(const std::filesystem::path& root) const {
     }
 }
 
-const artifact_file* snapshot::find_artifact(std::string_view suite, int shard) const {
+const artifact_file* snapshot::find_artifact(std::string_view suite, int shard, bool rocm) const {
     const std::string needle = "test-reports-test-" + std::string(suite) + "-" + std::to_string(shard) + "-";
     const artifact_file* newest = nullptr;
     for (const auto& a : artifacts) {
-        if (!a.decoy && a.path.find(needle) != std::string::npos) newest = &a;  // artifacts are added oldest first
+        const bool is_rocm = a.path.find("rocm") != std::string::npos;  // the machine names it
+        if (!a.decoy && is_rocm == rocm && a.path.find(needle) != std::string::npos) newest = &a;  // artifacts are added oldest first
     }
     return newest;
 }

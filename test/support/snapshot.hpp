@@ -73,8 +73,9 @@ struct snapshot {
     std::string jobs_json(rows_shape shape = rows_shape::clickhouse) const;
     // Writes every artifact under `root` (directories created).
     void write_artifacts(const std::filesystem::path& root) const;
-    // The newest non-decoy artifact of (suite, shard), for tests that corrupt or remove it.
-    const artifact_file* find_artifact(std::string_view suite, int shard) const;
+    // The newest non-decoy artifact of (suite, shard) of one baseline, for tests that corrupt or
+    // remove it.
+    const artifact_file* find_artifact(std::string_view suite, int shard, bool rocm = false) const;
 };
 
 snapshot make_snapshot(const snapshot_spec& spec);

@@ -23,6 +23,12 @@ namespace ts = ue::testing;
 
 constexpr auto run_bound = 60s;
 
+request get(const std::string& u) {
+  request r;
+  r.target = url::from(u);
+  return r;
+}
+
 // A scratch directory of files with varied sizes (0 bytes to ~300 KiB), removed at the end.
 class file_tree {
  public:
@@ -78,7 +84,7 @@ std::map<std::string, fetched> fetch_all(client& c, const ts::server& s,
       f.largest_chunk = std::max(f.largest_chunk, b.size());
       return std::error_code{};
     };
-    c.fetch({url::from(s.url(p))}, std::move(sink), [&f](const outcome& o) { f.result = o; });
+    c.fetch(get(s.url(p)), std::move(sink), [&f](const outcome& o) { f.result = o; });
   }
   return out;
 }
@@ -187,7 +193,7 @@ TEST(Client, StreamsTwoGibibytesWithFlatMemory) {
     return std::error_code{};
   };
   std::optional<outcome> result;
-  c.fetch({url::from(s.url("/big.zip"))}, std::move(sink), [&](const outcome& r) { result = r; });
+  c.fetch(get(s.url("/big.zip")), std::move(sink), [&](const outcome& r) { result = r; });
   io.run_for(300s);
   ASSERT_TRUE(result);
   EXPECT_TRUE(result->ok()) << result->describe();
@@ -207,7 +213,7 @@ outcome fetch_one(client& c, boost::asio::io_context& io, const std::string& u) 
   std::optional<outcome> result;
   body_sink sink;
   sink.on_chunk = [](std::span<const std::byte>) { return std::error_code{}; };
-  c.fetch({url::from(u)}, std::move(sink), [&](const outcome& r) { result = r; });
+  c.fetch(get(u), std::move(sink), [&](const outcome& r) { result = r; });
   run_dry(io);
   EXPECT_TRUE(result.has_value());
   return result.value_or(outcome{});
@@ -376,7 +382,7 @@ TEST(Client, CollectedBodyHasALimit) {
   boost::asio::io_context io;
   client c(io, options_for(s));
   std::optional<text_response> got;
-  c.fetch_text({url::from(s.url("/big.json"))}, 1000, [&](text_response r) { got = std::move(r); });
+  c.fetch_text(get(s.url("/big.json")), 1000, [&](text_response r) { got = std::move(r); });
   run_dry(io);
   ASSERT_TRUE(got);
   EXPECT_EQ(got->result.code, error::body_too_large) << got->result.describe();
@@ -391,7 +397,7 @@ TEST(Client, ConsumerErrorAbortsTheTransfer) {
   body_sink sink;
   sink.on_chunk = [](std::span<const std::byte>) { return std::make_error_code(std::errc::io_error); };
   std::optional<outcome> r;
-  c.fetch({url::from(s.url("/g.zip"))}, std::move(sink), [&](const outcome& o) { r = o; });
+  c.fetch(get(s.url("/g.zip")), std::move(sink), [&](const outcome& o) { r = o; });
   run_dry(io);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->code, std::make_error_code(std::errc::io_error));
@@ -408,7 +414,7 @@ TEST(Client, ConsumerExceptionBecomesAnOutcome) {
     throw std::runtime_error("consumer exploded");
   };
   std::optional<outcome> r;
-  c.fetch({url::from(s.url("/x"))}, std::move(sink), [&](const outcome& o) { r = o; });
+  c.fetch(get(s.url("/x")), std::move(sink), [&](const outcome& o) { r = o; });
   run_dry(io);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->code, error::internal);
@@ -431,7 +437,7 @@ TEST(Client, CancelMidBodyEndsEveryTransferAndLeavesNoWork) {
         boost::asio::post(io, [&] { c.cancel(); });
       return std::error_code{};
     };
-    c.fetch({url::from(s.url("/g" + std::to_string(i)))}, std::move(sink),
+    c.fetch(get(s.url("/g" + std::to_string(i))), std::move(sink),
             [&](const outcome& o) { results.push_back(o); });
   }
   run_dry(io);

@@ -1,8 +1,11 @@
 #pragma once
 
-// Everything one run needs, decided before any work starts (ground floor: no project includes).
+// Everything one run needs, decided before any work starts. Ground floor: it includes only the
+// jobs part's plain selection_options, so that the defaults of domain.md live in one place.
 // A default-constructed config holds the defaults of cli.md and domain.md; the command line
 // (app/cli.hpp) fills in the rest and guarantees the invariants noted per field.
+
+#include "update_expected/jobs/selection.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -86,29 +89,10 @@ struct config {
     /// Absolute path of an existing directory (rocm/ inside it is created when needed).
     std::filesystem::path output_dir;
 
-    // Filters of domain.md section 2; giving one value on the command line replaces the default.
-    std::vector<std::string> workflows{"inductor", "inductor-periodic"};
-    std::vector<std::string> configs{
-        "aot_eager",
-        "aot_inductor",
-        "cpu_aot_inductor",
-        "cpu_aot_inductor_amp_freezing",
-        "cpu_aot_inductor_freezing",
-        "cpu_inductor",
-        "cpu_inductor_amp_freezing",
-        "cpu_inductor_freezing",
-        "dynamic_aot_eager",
-        "dynamic_cpu_aot_inductor",
-        "dynamic_cpu_aot_inductor_amp_freezing",
-        "dynamic_cpu_aot_inductor_freezing",
-        "dynamic_cpu_inductor",
-        "dynamic_inductor",
-        "dynamo_eager",
-        "inductor",
-    };
-    std::vector<std::string> benchmarks{"huggingface", "timm", "torchbench"};
-    /// Case-sensitive substrings of job names to skip; may be empty (`--exclude-job none`).
-    std::vector<std::string> exclude_jobs{"build", "runner-determinator", "unit-test", "cuda13"};
+    /// Filters of domain.md section 2 (workflows, configs, benchmarks, excluded job-name
+    /// substrings), with PyTorch's defaults kept in one place, the jobs part. Giving one value on
+    /// the command line replaces that list's default; the exclusions may be empty.
+    jobs::selection_options selection;
 
     /// Columns of files that do not exist yet; when set, non-empty, starts with "name", no
     /// empty or duplicate names. Unset: domain.md's default (name,accuracy,graph_breaks).

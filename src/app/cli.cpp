@@ -43,14 +43,7 @@ constexpr std::string_view description =
     "(artifact zips) of one commit. Only complete (suite, phase) results are\n"
     "written; each file is either left as it was or replaced whole.";
 
-constexpr std::string_view footer = R"(Defaults of --config (a suite is CONFIG_BENCHMARK, e.g. inductor_timm):
-  aot_eager, aot_inductor, cpu_aot_inductor, cpu_aot_inductor_amp_freezing,
-  cpu_aot_inductor_freezing, cpu_inductor, cpu_inductor_amp_freezing,
-  cpu_inductor_freezing, dynamic_aot_eager, dynamic_cpu_aot_inductor,
-  dynamic_cpu_aot_inductor_amp_freezing, dynamic_cpu_aot_inductor_freezing,
-  dynamic_cpu_inductor, dynamic_inductor, dynamo_eager, inductor
-
-Environment:
+constexpr std::string_view footer_rest = R"(Environment:
   CH_KEY_ID, CH_KEY_SECRET  the ClickHouse key (needed by --source clickhouse)
   HTTPS_PROXY, ALL_PROXY    http:// proxy for https requests (or lower case)
   NO_PROXY                  hosts that bypass it: suffixes, *, IPs, CIDR ranges
@@ -93,9 +86,30 @@ std::string wrapped(std::string_view text) {
     return out;
 }
 
+std::string joined_defaults(const std::vector<std::string>& list) { return fmt::format("{}", fmt::join(list, ", ")); }
+
+// The default lists come from the jobs part, the one place that knows PyTorch's defaults.
+std::string footer() {
+    const jobs::selection_options defaults;
+    std::string configs;
+    std::size_t line = 0;
+    for (std::size_t i = 0; i < defaults.configs.size(); ++i) {
+        const std::string word = defaults.configs[i] + (i + 1 < defaults.configs.size() ? "," : "");
+        if (line > 2 && line + 1 + word.size() > 78) {
+            configs += '\n';
+            line = 0;
+        }
+        configs += line == 0 ? "  " + word : " " + word;
+        line += (line == 0 ? 2 : 1) + word.size();
+    }
+    return "Defaults of --config (a suite is CONFIG_BENCHMARK, e.g. inductor_timm):\n" + configs + "\n\n" +
+           std::string(footer_rest);
+}
+
 void declare_options(CLI::App& app, raw_options& raw) {
+    const jobs::selection_options defaults;
     app.description(std::string(description));
-    app.footer(std::string(footer));
+    app.footer(footer());
     app.get_formatter()->column_width(help_name_width);
     app.get_formatter()->label("REQUIRED", "");  // "Usage: ... SHA" says it already
     app.set_version_flag("--version", std::string(version_text), "print the version and exit");
@@ -105,7 +119,7 @@ void declare_options(CLI::App& app, raw_options& raw) {
 
     // One value per occurrence: without this CLI11 lets a repeatable option swallow the SHA.
     auto repeatable = [&](const char* name, std::vector<std::string>& into, const char* type,
-                          const char* help) {
+                          const std::string& help) {
         app.add_option(name, into, wrapped(help))->type_name(type)->allow_extra_args(false);
     };
     auto single = [&](const char* name, std::string& into, const char* type, const char* help) {
@@ -131,18 +145,17 @@ void declare_options(CLI::App& app, raw_options& raw) {
            "where the CSVs are written; must exist (default benchmarks/dynamo/ci_expected_accuracy "
            "of the PyTorch checkout around the working directory)");
     repeatable("--workflow", raw.workflows, "NAME",
-               "a workflow whose jobs count; repeat for more; giving one replaces the default "
-               "(inductor, inductor-periodic)");
+               "a workflow whose jobs count; repeat for more; giving one replaces the default (" +
+                   joined_defaults(defaults.workflows) + ")");
     repeatable("--config", raw.configs, "NAME",
                "a benchmark config (first part of a suite); repeat for more; giving one replaces "
                "the default (the 16 configs listed below)");
     repeatable("--benchmark", raw.benchmarks, "NAME",
                "a benchmark (last part of a suite); repeat for more; giving one replaces the "
-               "default (huggingface, timm, torchbench)");
+               "default (" + joined_defaults(defaults.benchmarks) + ")");
     repeatable("--exclude-job", raw.exclude_jobs, "TEXT",
                "skip jobs whose name contains TEXT (case-sensitive); repeat for more; giving one "
-               "replaces the default (build, runner-determinator, unit-test, cuda13); "
-               "'none' skips nothing");
+               "replaces the default (" + joined_defaults(defaults.excluded) + "); 'none' skips nothing");
     single("--columns", raw.columns, "A,B,...",
            "columns of files that do not exist yet, starting with name (default "
            "name,accuracy,graph_breaks); existing files keep their header");
@@ -245,17 +258,17 @@ config check(const raw_options& raw, const CLI::App& app, const environment& env
 
     if (!raw.workflows.empty()) {
         check_not_empty("--workflow", raw.workflows);
-        settings.workflows = raw.workflows;
+        settings.selection.workflows = raw.workflows;
     }
     if (!raw.configs.empty()) {
         check_names("--config", raw.configs);
-        settings.configs = raw.configs;
+        settings.selection.configs = raw.configs;
     }
     if (!raw.benchmarks.empty()) {
         check_names("--benchmark", raw.benchmarks);
-        settings.benchmarks = raw.benchmarks;
+        settings.selection.benchmarks = raw.benchmarks;
     }
-    if (!raw.exclude_jobs.empty()) settings.exclude_jobs = check_exclusions(raw.exclude_jobs);
+    if (!raw.exclude_jobs.empty()) settings.selection.excluded = check_exclusions(raw.exclude_jobs);
     if (app.count("--columns") > 0) settings.columns = check_columns(raw.columns);
 
     if (app.count("--concurrency") > 0) {
@@ -351,10 +364,10 @@ std::string describe(const config& settings) {
     else line("query url", settings.query_url);
     line("artifacts url", settings.artifacts_url);
     line("output dir", settings.output_dir.string());
-    line("workflows", joined(settings.workflows));
-    line("configs", joined(settings.configs));
-    line("benchmarks", joined(settings.benchmarks));
-    line("excluded jobs", joined(settings.exclude_jobs));
+    line("workflows", joined(settings.selection.workflows));
+    line("configs", joined(settings.selection.configs));
+    line("benchmarks", joined(settings.selection.benchmarks));
+    line("excluded jobs", joined(settings.selection.excluded));
     line("new-file columns", settings.columns ? fmt::format("{}", fmt::join(*settings.columns, ",")) : "name,accuracy,graph_breaks");
     line("concurrency", fmt::format("{}", settings.concurrency));
     line("ca file", settings.ca_file ? settings.ca_file->string() : "(system store only)");

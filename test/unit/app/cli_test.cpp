@@ -115,15 +115,15 @@ TEST_F(Cli, DefaultsAreThoseOfTheContract) {
     EXPECT_TRUE(c.jobs_file.empty());
     EXPECT_EQ(c.artifacts_url, "https://gha-artifacts.s3.amazonaws.com");
     EXPECT_EQ(c.output_dir, checkout / expected_subdir);
-    EXPECT_EQ(c.workflows, (std::vector<std::string>{"inductor", "inductor-periodic"}));
-    EXPECT_EQ(c.configs, (std::vector<std::string>{
+    EXPECT_EQ(c.selection.workflows, (std::vector<std::string>{"inductor", "inductor-periodic"}));
+    EXPECT_EQ(c.selection.configs, (std::vector<std::string>{
         "aot_eager", "aot_inductor", "cpu_aot_inductor", "cpu_aot_inductor_amp_freezing",
         "cpu_aot_inductor_freezing", "cpu_inductor", "cpu_inductor_amp_freezing", "cpu_inductor_freezing",
         "dynamic_aot_eager", "dynamic_cpu_aot_inductor", "dynamic_cpu_aot_inductor_amp_freezing",
         "dynamic_cpu_aot_inductor_freezing", "dynamic_cpu_inductor", "dynamic_inductor", "dynamo_eager",
         "inductor"}));
-    EXPECT_EQ(c.benchmarks, (std::vector<std::string>{"huggingface", "timm", "torchbench"}));
-    EXPECT_EQ(c.exclude_jobs, (std::vector<std::string>{"build", "runner-determinator", "unit-test", "cuda13"}));
+    EXPECT_EQ(c.selection.benchmarks, (std::vector<std::string>{"huggingface", "timm", "torchbench"}));
+    EXPECT_EQ(c.selection.excluded, (std::vector<std::string>{"build", "runner-determinator", "unit-test", "cuda13"}));
     EXPECT_FALSE(c.columns.has_value());
     EXPECT_EQ(c.concurrency, 16U);
     EXPECT_FALSE(c.ca_file.has_value());
@@ -147,10 +147,10 @@ TEST_F(Cli, EveryFlagReachesTheConfig) {
     EXPECT_EQ(c.repo.slug(), "my-org/my.repo_2");
     EXPECT_EQ(c.artifacts_url, "http://127.0.0.1:9000/mirror");
     EXPECT_EQ(c.output_dir, working / "out");
-    EXPECT_EQ(c.workflows, (std::vector<std::string>{"inductor-A100", "nightly"}));
-    EXPECT_EQ(c.configs, std::vector<std::string>{"inductor"});
-    EXPECT_EQ(c.benchmarks, std::vector<std::string>{"timm"});
-    EXPECT_EQ(c.exclude_jobs, std::vector<std::string>{"rocm"});
+    EXPECT_EQ(c.selection.workflows, (std::vector<std::string>{"inductor-A100", "nightly"}));
+    EXPECT_EQ(c.selection.configs, std::vector<std::string>{"inductor"});
+    EXPECT_EQ(c.selection.benchmarks, std::vector<std::string>{"timm"});
+    EXPECT_EQ(c.selection.excluded, std::vector<std::string>{"rocm"});
     ASSERT_TRUE(c.columns.has_value());
     EXPECT_EQ(*c.columns, (std::vector<std::string>{"name", "accuracy", "graph_breaks", "calls_captured"}));
     EXPECT_EQ(c.concurrency, 8U);
@@ -172,14 +172,14 @@ TEST_F(Cli, EveryFlagReachesTheConfig) {
 
 TEST_F(Cli, OneValueReplacesTheWholeDefaultList) {
     const config c = parsed(rockset({"--workflow", "inductor", "--benchmark", "huggingface"}));
-    EXPECT_EQ(c.workflows, std::vector<std::string>{"inductor"});
-    EXPECT_EQ(c.benchmarks, std::vector<std::string>{"huggingface"});
-    EXPECT_EQ(c.configs.size(), 16U);  // untouched lists keep their default
-    EXPECT_EQ(c.exclude_jobs.size(), 4U);
+    EXPECT_EQ(c.selection.workflows, std::vector<std::string>{"inductor"});
+    EXPECT_EQ(c.selection.benchmarks, std::vector<std::string>{"huggingface"});
+    EXPECT_EQ(c.selection.configs.size(), 16U);  // untouched lists keep their default
+    EXPECT_EQ(c.selection.excluded.size(), 4U);
 }
 
 TEST_F(Cli, ExcludeJobNoneEmptiesTheList) {
-    EXPECT_TRUE(parsed(rockset({"--exclude-job", "none"})).exclude_jobs.empty());
+    EXPECT_TRUE(parsed(rockset({"--exclude-job", "none"})).selection.excluded.empty());
     EXPECT_CONTAINS(refused(rockset({"--exclude-job", "none", "--exclude-job", "build"})), "--exclude-job none");
     EXPECT_CONTAINS(refused(rockset({"--exclude-job", ""})), "--exclude-job");
 }
@@ -187,9 +187,9 @@ TEST_F(Cli, ExcludeJobNoneEmptiesTheList) {
 TEST_F(Cli, RepeatableOptionsDoNotSwallowTheSha) {
     const config c = parsed({"--source", "rockset", "--query-url", "https://lambda.example/q", "--workflow", "a", sha});
     EXPECT_EQ(c.sha, sha);
-    EXPECT_EQ(c.workflows, std::vector<std::string>{"a"});
+    EXPECT_EQ(c.selection.workflows, std::vector<std::string>{"a"});
     // A comma is part of the value, not a separator.
-    EXPECT_EQ(parsed(rockset({"--exclude-job", "a,b"})).exclude_jobs, std::vector<std::string>{"a,b"});
+    EXPECT_EQ(parsed(rockset({"--exclude-job", "a,b"})).selection.excluded, std::vector<std::string>{"a,b"});
 }
 
 TEST_F(Cli, NamesThatBuildFileNamesAreRestricted) {
@@ -197,7 +197,7 @@ TEST_F(Cli, NamesThatBuildFileNamesAreRestricted) {
     EXPECT_CONTAINS(refused(rockset({"--benchmark", "timm/x"})), "--benchmark 'timm/x'");
     EXPECT_CONTAINS(refused(rockset({"--benchmark", ""})), "--benchmark");
     EXPECT_CONTAINS(refused(rockset({"--workflow", ""})), "--workflow needs a non-empty value");
-    EXPECT_EQ(parsed(rockset({"--workflow", "inductor A100 perf"})).workflows,
+    EXPECT_EQ(parsed(rockset({"--workflow", "inductor A100 perf"})).selection.workflows,
               std::vector<std::string>{"inductor A100 perf"});
 }
 

@@ -1,0 +1,352 @@
+// End-to-end tests: the real update-expected binary against the local HTTPS test server, on a
+// generated CI snapshot, checking exit codes, streams and the files byte for byte.
+
+#include "child_process.hpp"
+#include "snapshot.hpp"
+#include "test_server.hpp"
+#include "zip_writer.hpp"
+
+#include "update_expected/expected/directory_lock.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace fs = std::filesystem;
+
+namespace ue::test {
+namespace {
+
+constexpr std::string_view sha = "0123456789abcdef0123456789abcdef01234567";
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_file(const fs::path& p, std::string_view content) {
+  fs::create_directories(p.parent_path());
+  std::ofstream out(p, std::ios::binary);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+}
+
+// Several suites of 1 to 4 shards; the first has a retried shard; one ROCm suite.
+snapshot_spec small_spec() {
+  snapshot_spec spec;
+  spec.suites = {{"inductor", "timm", 2},
+                 {"inductor", "huggingface", 1},
+                 {"cpu_inductor", "torchbench", 4, false, {"inference"}},
+                 {"dynamic_aot_eager", "huggingface", 3},
+                 {"inductor", "timm", 2, true}};
+  spec.models_per_suite = 12;
+  spec.filler_bytes = 8 * 1024;
+  return spec;
+}
+
+// Like S3, which answers 403 AccessDenied for a key that is not there.
+testing::server_options s3_like() {
+  testing::server_options options;
+  options.missing = testing::missing_reply::access_denied;
+  return options;
+}
+
+class refresh_e2e : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/ue-e2e-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    artifacts_ = dir_ / "artifacts";
+    out_ = dir_ / "checkout/benchmarks/dynamo/ci_expected_accuracy";
+    fs::create_directories(artifacts_);
+    fs::create_directories(out_);
+    binary_ = std::getenv("UPDATE_EXPECTED_BIN");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Generates the snapshot, writes its artifacts and jobs file, and starts the server.
+  void serve(const snapshot_spec& spec, testing::server_options options = {}) {
+    snap_ = make_snapshot(spec);
+    snap_.write_artifacts(artifacts_);
+    write_file(dir_ / "jobs.json", snap_.jobs_json(rows_shape::bare_array));
+    options.root = artifacts_;
+    server_ = std::make_unique<testing::server>(options);
+  }
+
+  std::vector<std::string> base_args() const {
+    return {std::string(sha), "--artifacts-url", server_->base_url(), "--ca-file", server_->ca_file().string(),
+            "--output-dir", out_.string()};
+  }
+  std::vector<std::string> file_args(std::vector<std::string> extra = {}) const {
+    auto args = base_args();
+    args.insert(args.end(), {"--jobs-file", (dir_ / "jobs.json").string()});
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+
+  process_result run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
+    child_process child(binary_, args, clean_environment(env), dir_);
+    return child.wait();
+  }
+
+  // Every expected file of the snapshot, as the refresh must write it.
+  void expect_all_written(const std::set<std::string>& except = {}) {
+    for (const auto& [key, rows] : snap_.expected) {
+      if (except.count(key)) continue;
+      ASSERT_TRUE(fs::exists(out_ / key)) << key;
+      EXPECT_EQ(read_file(out_ / key), snap_.expected_file(key)) << key;
+    }
+  }
+
+  std::vector<fs::path> all_files() const {
+    std::vector<fs::path> files;
+    for (const auto& e : fs::recursive_directory_iterator(out_)) {
+      if (e.is_regular_file()) files.push_back(fs::relative(e.path(), out_));
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+  }
+
+  void remove_artifact(std::string_view suite, int shard) {
+    const auto* a = snap_.find_artifact(suite, shard);
+    ASSERT_NE(a, nullptr);
+    fs::remove(artifacts_ / a->path);
+  }
+  void replace_artifact(std::string_view suite, int shard, const std::string& bytes) {
+    const auto* a = snap_.find_artifact(suite, shard);
+    ASSERT_NE(a, nullptr);
+    write_file(artifacts_ / a->path, bytes);
+  }
+
+  fs::path dir_, artifacts_, out_, binary_;
+  snapshot snap_;
+  std::unique_ptr<testing::server> server_;
+};
+
+TEST_F(refresh_e2e, jobs_file_writes_every_complete_suite_byte_for_byte) {
+  serve(small_spec());
+  const auto r = run(file_args());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  expect_all_written();
+  EXPECT_TRUE(fs::exists(out_ / "rocm/inductor_timm_training.csv"));
+  EXPECT_EQ(snap_.expected.size(), all_files().size());
+  EXPECT_NE(r.out.find("written"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("PoisonModel"), std::string::npos);
+}
+
+TEST_F(refresh_e2e, the_newest_attempt_wins_and_a_missing_one_falls_back_to_the_older) {
+  auto spec = small_spec();
+  spec.newest_attempt_missing = true;
+  serve(spec, s3_like());
+  const auto r = run(file_args());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  expect_all_written();
+  // The older attempt's rows are the ones written: its models failed to run.
+  EXPECT_NE(read_file(out_ / "inductor_timm_training.csv").find("fail_to_run"), std::string::npos);
+}
+
+TEST_F(refresh_e2e, an_existing_file_keeps_its_header_and_unchanged_files_their_mtime) {
+  serve(small_spec());
+  const std::vector<std::string> five{"name", "accuracy", "graph_breaks", "calls_captured", "fallbacks_to_eager"};
+  write_file(out_ / "inductor_huggingface_training.csv", "name,accuracy,graph_breaks,calls_captured,fallbacks_to_eager\n");
+  auto r = run(file_args());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(out_ / "inductor_huggingface_training.csv"),
+            snap_.expected_file("inductor_huggingface_training.csv", five));
+
+  const auto before = fs::last_write_time(out_ / "inductor_timm_training.csv");
+  r = run(file_args());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(fs::last_write_time(out_ / "inductor_timm_training.csv"), before);
+  EXPECT_NE(r.out.find("0 written"), std::string::npos) << r.out;
+}
+
+TEST_F(refresh_e2e, a_missing_artifact_leaves_its_suite_untouched_and_exits_1) {
+  serve(small_spec(), s3_like());
+  write_file(out_ / "dynamic_aot_eager_huggingface_training.csv", "name,accuracy,graph_breaks\n\n\n\nOld,pass,1\n");
+  remove_artifact("dynamic_aot_eager_huggingface", 2);
+  const auto r = run(file_args());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(read_file(out_ / "dynamic_aot_eager_huggingface_training.csv"), "name,accuracy,graph_breaks\n\n\n\nOld,pass,1\n");
+  EXPECT_FALSE(fs::exists(out_ / "dynamic_aot_eager_huggingface_inference.csv"));
+  expect_all_written({"dynamic_aot_eager_huggingface_training.csv", "dynamic_aot_eager_huggingface_inference.csv"});
+  EXPECT_NE(r.err.find("dynamic_aot_eager_huggingface shard 2/3"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("incomplete"), std::string::npos) << r.out;
+}
+
+TEST_F(refresh_e2e, a_corrupt_artifact_fails_its_shard_named_with_suite_shard_and_url) {
+  serve(small_spec());
+  auto bytes = snap_.find_artifact("inductor_huggingface", 1)->bytes;
+  bytes[bytes.size() / 2] ^= 0x55;  // inside the deflated reports: a CRC or deflate error
+  replace_artifact("inductor_huggingface", 1, bytes);
+  const auto r = run(file_args());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_FALSE(fs::exists(out_ / "inductor_huggingface_training.csv"));
+  expect_all_written({"inductor_huggingface_training.csv", "inductor_huggingface_inference.csv"});
+  EXPECT_NE(r.err.find("inductor_huggingface shard 1/1"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(server_->base_url()), std::string::npos) << r.err;
+}
+
+TEST_F(refresh_e2e, a_bad_csv_value_fails_its_shard_naming_entry_line_and_value) {
+  serve(small_spec());
+  zip_writer zip;
+  zip.add("test/test-reports/training_huggingface.csv", "dev,name,batch_size,accuracy,graph_breaks\ncuda,A,1,pass,2\ncuda,B,1,pass,many\n");
+  zip.add("test/test-reports/inference_huggingface.csv", "dev,name,batch_size,accuracy,graph_breaks\ncuda,A,1,pass,2\n");
+  replace_artifact("inductor_huggingface", 1, zip.finish());
+  const auto r = run(file_args());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_FALSE(fs::exists(out_ / "inductor_huggingface_inference.csv"));
+  EXPECT_NE(r.err.find("training_huggingface.csv"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("line 3"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("many"), std::string::npos) << r.err;
+}
+
+TEST_F(refresh_e2e, clickhouse_source_posts_the_query_with_basic_auth_and_never_shows_the_secret) {
+  serve(small_spec());
+  server_->add_response("POST", "/query", 200, snap_.jobs_json(rows_shape::clickhouse));
+  auto args = base_args();
+  args.insert(args.end(), {"--source", "clickhouse", "--query-url", server_->url("/query")});
+  const auto r = run(args, {{"CH_KEY_ID", "reader"}, {"CH_KEY_SECRET", "s3cr3t-value"}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  expect_all_written();
+  bool saw_query = false;
+  for (const auto& req : server_->requests()) {
+    if (req.method == "POST") {
+      saw_query = true;
+      EXPECT_EQ(req.target, "/query?format=JSON");
+      EXPECT_EQ(req.header("Authorization"), "Basic cmVhZGVyOnMzY3IzdC12YWx1ZQ==");
+      EXPECT_EQ(req.header("Content-Type"), "application/json");
+      EXPECT_EQ(req.body, "{\"queryVariables\":{\"sha\":\"" + std::string(sha) + "\",\"repo\":\"pytorch/pytorch\"}}");
+    } else {
+      EXPECT_EQ(req.header("Authorization"), "") << "credentials sent to the artifact host: " << req.target;
+    }
+  }
+  EXPECT_TRUE(saw_query);
+  EXPECT_EQ(r.out.find("s3cr3t"), std::string::npos);
+  EXPECT_EQ(r.err.find("s3cr3t"), std::string::npos);
+}
+
+TEST_F(refresh_e2e, rockset_source_posts_its_parameters) {
+  serve(small_spec());
+  server_->add_response("POST", "/lambda", 200, snap_.jobs_json(rows_shape::rockset));
+  auto args = base_args();
+  args.insert(args.end(), {"--source", "rockset", "--query-url", server_->url("/lambda")});
+  const auto r = run(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  expect_all_written();
+  const auto requests = server_->requests();
+  const auto post = std::find_if(requests.begin(), requests.end(), [](const auto& q) { return q.method == "POST"; });
+  ASSERT_NE(post, requests.end());
+  EXPECT_EQ(post->body, "{\"parameters\":[{\"name\":\"sha\",\"type\":\"string\",\"value\":\"" + std::string(sha) +
+                            "\"},{\"name\":\"repo\",\"type\":\"string\",\"value\":\"pytorch/pytorch\"}]}");
+}
+
+TEST_F(refresh_e2e, garbage_job_rows_exit_3_and_write_nothing) {
+  serve(small_spec());
+  server_->add_response("POST", "/query", 200, "{\"data\": [ {\"jobName\": ");
+  auto args = base_args();
+  args.insert(args.end(), {"--source", "clickhouse", "--query-url", server_->url("/query")});
+  const auto r = run(args, {{"CH_KEY_ID", "reader"}, {"CH_KEY_SECRET", "s3cr3t-value"}});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_TRUE(all_files().empty());
+  EXPECT_NE(r.err.find("malformed job rows"), std::string::npos) << r.err;
+}
+
+TEST_F(refresh_e2e, refused_credentials_exit_3_without_echoing_them) {
+  serve(small_spec());
+  server_->add_response("POST", "/query", 401, "{\"error\":\"bad key\"}");
+  auto args = base_args();
+  args.insert(args.end(), {"--source", "clickhouse", "--query-url", server_->url("/query")});
+  const auto r = run(args, {{"CH_KEY_ID", "reader"}, {"CH_KEY_SECRET", "s3cr3t-value"}});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("authentication refused"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("s3cr3t"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("cmVhZGVy"), std::string::npos) << r.err;
+  EXPECT_TRUE(all_files().empty());
+}
+
+TEST_F(refresh_e2e, no_wanted_jobs_yet_exits_75) {
+  serve(small_spec());
+  write_file(dir_ / "jobs.json", "{\"data\":[{\"workflowName\":\"pull\",\"jobName\":\"x / test (inductor_timm, 1, 1, m)\","
+                                 "\"id\":1,\"runAttempt\":1,\"workflowId\":2}]}");
+  const auto r = run(file_args());
+  EXPECT_EQ(r.exit_code, 75) << r.err;
+  EXPECT_TRUE(all_files().empty());
+}
+
+TEST_F(refresh_e2e, dry_run_writes_nothing_and_says_what_it_would_write) {
+  serve(small_spec());
+  const auto r = run(file_args({"--dry-run"}));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(all_files().empty());
+  EXPECT_NE(r.out.find("inductor_timm_training.csv"), std::string::npos) << r.out;
+}
+
+TEST_F(refresh_e2e, a_second_run_on_a_locked_directory_exits_75_and_writes_nothing) {
+  serve(small_spec());
+  auto lock = expected::directory_lock::acquire(out_, std::chrono::milliseconds(0));
+  ASSERT_TRUE(lock);
+  const auto r = run(file_args());
+  EXPECT_EQ(r.exit_code, 75) << r.err;
+  EXPECT_TRUE(all_files().empty());
+  EXPECT_NE(r.err.find("another"), std::string::npos) << r.err;
+}
+
+
+TEST_F(refresh_e2e, sigint_mid_transfer_leaves_every_file_old_or_new_and_exits_130) {
+  serve(small_spec());
+  write_file(out_ / "inductor_timm_training.csv", "name,accuracy,graph_breaks\n\n\n\nOld,pass,1\n");
+  const auto* stalled = snap_.find_artifact("inductor_timm", 2);
+  server_->stall(testing::stall_point::mid_body, "/" + stalled->path, 100);
+  child_process child(binary_, file_args(), clean_environment(), dir_);
+  // Wait until the stalled transfer has started, then interrupt.
+  for (int i = 0; i < 600; ++i) {
+    bool seen = false;
+    for (const auto& q : server_->requests()) seen = seen || q.path() == "/" + stalled->path;
+    if (seen) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  child.send_signal(SIGINT);
+  const auto r = child.wait(std::chrono::seconds(20));
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_EQ(read_file(out_ / "inductor_timm_training.csv"), "name,accuracy,graph_breaks\n\n\n\nOld,pass,1\n");
+  for (const auto& f : all_files()) {
+    const std::string name = f.filename().string();
+    EXPECT_NE(name.front(), '.') << "temporary file left: " << f;
+    if (f == "inductor_timm_training.csv") continue;
+    EXPECT_EQ(read_file(out_ / f), snap_.expected_file(f.string())) << f;
+  }
+}
+
+TEST_F(refresh_e2e, usage_errors_exit_2) {
+  serve(small_spec());
+  EXPECT_EQ(run({}).exit_code, 2);
+  EXPECT_EQ(run(file_args({"--no-such-flag"})).exit_code, 2);
+  EXPECT_EQ(run(file_args({"-j", "0"})).exit_code, 2);
+  auto args = file_args();
+  args.insert(args.end(), {"--source", "clickhouse"});
+  EXPECT_EQ(run(args).exit_code, 2);
+  EXPECT_EQ(run({std::string(sha), "--jobs-file", (dir_ / "jobs.json").string(), "--output-dir",
+                 (dir_ / "missing").string()}).exit_code, 2);
+  EXPECT_TRUE(all_files().empty());
+}
+
+TEST_F(refresh_e2e, help_and_version_exit_0) {
+  auto r = run({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("--concurrency"), std::string::npos);
+  r = run({"--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("update-expected"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ue::test

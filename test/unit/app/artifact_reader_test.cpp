@@ -1,0 +1,113 @@
+#include "update_expected/app/artifact_reader.hpp"
+
+#include "zip_writer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+
+namespace ue::app {
+namespace {
+
+using expected::row;
+
+std::span<const std::byte> bytes_of(const std::string& s) {
+  return {reinterpret_cast<const std::byte*>(s.data()), s.size()};
+}
+
+expected::suite_tables two_phase_tables(unsigned shards = 1) {
+  expected::suite_tables tables(shards);
+  tables.add_phase("training", expected::default_schema());
+  tables.add_phase("inference", expected::default_schema());
+  return tables;
+}
+
+std::string report(std::string rows) { return "dev,name,batch_size,accuracy,graph_breaks\n" + rows; }
+
+// Feeds `zip` in pieces of `step` bytes; returns the first error.
+std::error_code feed_all(artifact_reader& reader, const std::string& zip, std::size_t step) {
+  for (std::size_t at = 0; at < zip.size(); at += step) {
+    const auto piece = bytes_of(zip).subspan(at, std::min(step, zip.size() - at));
+    if (auto ec = reader.feed(piece)) return ec;
+  }
+  return reader.finish();
+}
+
+TEST(artifact_reader, stages_the_rows_of_the_wanted_entries_at_any_chunk_size) {
+  test::zip_writer zip;
+  zip.add("test/test-reports/python-pytest/x.xml", std::string(100000, 'x'));
+  zip.add("test/test-reports/training_timm_models.csv", report("cuda,b,1,pass,3\ncuda,a,1,fail_accuracy,1.0\n"));
+  zip.add("test/test-reports/inference_timm_models.csv", report(""));
+  zip.add("test/test-reports/training_huggingface.csv", report("cuda,other,1,pass,1\n"));
+  const std::string bytes = zip.finish();
+  for (std::size_t step : {std::size_t{1}, std::size_t{7}, std::size_t{4096}, bytes.size()}) {
+    auto tables = two_phase_tables();
+    artifact_reader reader(tables, 1, "timm", "https://h/a.zip");
+    ASSERT_FALSE(feed_all(reader, bytes, step)) << reader.message();
+    tables.commit(1);
+    EXPECT_EQ(tables.rows("training"), (std::vector<row>{{"b", "pass", "3"}, {"a", "fail_accuracy", "1"}}));
+    EXPECT_EQ(tables.status("inference"), expected::phase_status::complete);  // header only: delivered
+    EXPECT_TRUE(tables.rows("inference").empty());
+  }
+}
+
+TEST(artifact_reader, rocm_entries_are_read_too) {
+  test::zip_writer zip;
+  zip.add("test-reports/inference_torchbench.csv", report("cuda,m,1,pass,0\n"));
+  const std::string bytes = zip.finish();
+  auto tables = two_phase_tables();
+  artifact_reader reader(tables, 1, "torchbench", "u");
+  ASSERT_FALSE(feed_all(reader, bytes, 100)) << reader.message();
+  tables.commit(1);
+  EXPECT_EQ(tables.rows("inference"), (std::vector<row>{{"m", "pass", "0"}}));
+  EXPECT_EQ(tables.status("training"), expected::phase_status::absent);
+}
+
+TEST(artifact_reader, a_bad_value_is_an_error_naming_context_entry_line_and_value) {
+  test::zip_writer zip;
+  zip.add("test/test-reports/training_huggingface.csv", report("cuda,a,1,pass,1\ncuda,b,1,pass,lots\n"));
+  auto tables = two_phase_tables();
+  artifact_reader reader(tables, 1, "huggingface", "https://h/a.zip");
+  EXPECT_TRUE(feed_all(reader, zip.finish(), 5));
+  EXPECT_NE(reader.message().find("https://h/a.zip entry test/test-reports/training_huggingface.csv"),
+            std::string::npos) << reader.message();
+  EXPECT_NE(reader.message().find("line 3"), std::string::npos) << reader.message();
+  EXPECT_NE(reader.message().find("lots"), std::string::npos) << reader.message();
+}
+
+TEST(artifact_reader, a_corrupt_zip_is_an_error_naming_context_and_offset) {
+  test::zip_writer zip;
+  zip.add("test/test-reports/training_huggingface.csv", report("cuda,a,1,pass,1\n"), {.crc_xor = 1});
+  auto tables = two_phase_tables();
+  artifact_reader reader(tables, 1, "huggingface", "https://h/a.zip");
+  EXPECT_TRUE(feed_all(reader, zip.finish(), 64));
+  EXPECT_NE(reader.message().find("https://h/a.zip: entry"), std::string::npos) << reader.message();
+  EXPECT_NE(reader.message().find("CRC"), std::string::npos) << reader.message();
+}
+
+TEST(artifact_reader, a_truncated_zip_fails_at_finish) {
+  test::zip_writer zip;
+  zip.add("test/test-reports/training_huggingface.csv", report("cuda,a,1,pass,1\n"));
+  const std::string bytes = zip.finish();
+  auto tables = two_phase_tables();
+  artifact_reader reader(tables, 1, "huggingface", "u");
+  ASSERT_FALSE(reader.feed(bytes_of(bytes).first(bytes.size() / 2)));
+  EXPECT_TRUE(reader.finish());
+  EXPECT_FALSE(reader.message().empty());
+}
+
+TEST(artifact_reader, restart_forgets_what_was_staged) {
+  test::zip_writer zip;
+  zip.add("test/test-reports/training_huggingface.csv", report("cuda,a,1,pass,1\n"));
+  const std::string bytes = zip.finish();
+  auto tables = two_phase_tables();
+  artifact_reader reader(tables, 1, "huggingface", "u");
+  ASSERT_FALSE(reader.feed(bytes_of(bytes).first(bytes.size() - 10)));
+  reader.restart();
+  ASSERT_FALSE(feed_all(reader, bytes, 33)) << reader.message();
+  tables.commit(1);
+  EXPECT_EQ(tables.rows("training"), (std::vector<row>{{"a", "pass", "1"}}));
+}
+
+}  // namespace
+}  // namespace ue::app

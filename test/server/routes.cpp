@@ -1,0 +1,137 @@
+// How the test server chooses an answer: scripted responses, generated bodies, files, then the
+// configured "missing" reply; plus the stall rules. Runs on the server thread.
+
+#include "ranges.hpp"
+#include "server_impl.hpp"
+
+#include <fmt/format.h>
+
+namespace ue::testing {
+namespace {
+
+constexpr std::string_view access_denied_xml =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
+
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+response_plan string_plan(unsigned status, std::string body, const header_list& headers,
+                          std::string_view default_type) {
+    response_plan plan;
+    plan.head.result(status);
+    plan.head.version(11);
+    for (const auto& [name, value] : headers) plan.head.insert(name, value);
+    if (!body.empty() && plan.head.find(http::field::content_type) == plan.head.end())
+        plan.head.set(http::field::content_type, default_type);
+    plan.head.content_length(body.size());
+    plan.length = body.size();
+    plan.body = string_content{std::move(body)};
+    return plan;
+}
+
+// "/a/b.zip" -> root/a/b.zip; nullopt for anything that could leave `root`.
+std::optional<std::filesystem::path> file_under(const std::filesystem::path& root, std::string_view path) {
+    if (root.empty() || !path.starts_with('/') || path.find('\0') != std::string_view::npos)
+        return std::nullopt;
+    const std::filesystem::path relative{std::string(path.substr(1))};
+    for (const auto& part : relative)
+        if (part == "..") return std::nullopt;
+    return root / relative;
+}
+
+}  // namespace
+
+response_plan server::impl::plan(const http::request<http::string_body>& request) {
+    response_plan plan;
+    if (auto scripted_plan = plan_scripted(request))
+        plan = std::move(*scripted_plan);
+    else
+        plan = plan_static(request);
+    plan.head.set(http::field::server, "ue-test-server");
+
+    const std::string_view path = path_of(request.target());
+    const std::lock_guard lock{mutex};
+    for (const auto& rule : stalls) {
+        if (!rule.path.empty() && rule.path != path) continue;
+        if (rule.where == stall_point::before_headers) plan.stall_before_headers = true;
+        if (rule.where == stall_point::mid_body) plan.stall_after = rule.after_bytes;
+    }
+    return plan;
+}
+
+std::optional<response_plan> server::impl::plan_scripted(const http::request<http::string_body>& request) {
+    const std::string method{request.method_string()};
+    const std::string target{request.target()};
+    const std::lock_guard lock{mutex};
+    auto found = scripted.find({method, target});
+    if (found == scripted.end()) found = scripted.find({method, std::string(path_of(target))});
+    if (found == scripted.end()) return std::nullopt;
+    const scripted_response& answer = found->second;
+    return string_plan(answer.status, answer.body, answer.headers, "application/json");
+}
+
+response_plan server::impl::plan_static(const http::request<http::string_body>& request) {
+    const std::string path{path_of(request.target())};
+    if (request.method() != http::verb::get && request.method() != http::verb::head)
+        return string_plan(405, {}, {{"Allow", "GET, HEAD"}}, {});
+
+    response_plan plan;
+    std::uint64_t size = 0;
+    std::string etag;
+    {
+        const std::lock_guard lock{mutex};
+        if (const auto found = generated.find(path); found != generated.end()) {
+            size = found->second.size;
+            etag = generated_etag(found->second.seed, size);
+            plan.body = generated_content{found->second.seed};
+        }
+    }
+    if (etag.empty()) {
+        std::error_code ec;
+        const auto file = file_under(options.root, path);
+        file_content opened = file ? open_file(*file, ec) : file_content{};
+        if (!opened.file) {
+            if (options.missing == missing_reply::access_denied)
+                return string_plan(403, std::string(access_denied_xml), {}, "application/xml");
+            return string_plan(404, {}, {}, {});
+        }
+        size = std::filesystem::file_size(*file, ec);
+        etag = file_etag(size, std::filesystem::last_write_time(*file, ec));
+        plan.body = std::move(opened);
+    }
+
+    const range_decision range =
+        decide_range(request[http::field::range], request[http::field::if_range], etag, size);
+    plan.head.version(11);
+    plan.head.set(http::field::etag, etag);
+    plan.head.set(http::field::accept_ranges, "bytes");
+    plan.head.set(http::field::content_type, "application/octet-stream");
+    switch (range.kind) {
+    case range_kind::full:
+        plan.head.result(http::status::ok);
+        break;
+    case range_kind::partial:
+        plan.head.result(http::status::partial_content);
+        plan.head.set(http::field::content_range,
+                      fmt::format("bytes {}-{}/{}", range.first, range.first + range.length - 1, size));
+        break;
+    case range_kind::unsatisfiable:
+        plan.head.result(http::status::range_not_satisfiable);
+        plan.head.set(http::field::content_range, fmt::format("bytes */{}", size));
+        plan.body = std::monostate{};
+        break;
+    }
+    plan.head.content_length(range.length);
+    plan.first = range.first;
+    plan.length = request.method() == http::verb::head ? 0 : range.length;
+    return plan;
+}
+
+bool server::impl::stalls_before_handshake() {
+    const std::lock_guard lock{mutex};
+    for (const auto& rule : stalls)
+        if (rule.where == stall_point::before_handshake) return true;
+    return false;
+}
+
+}  // namespace ue::testing

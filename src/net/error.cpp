@@ -1,0 +1,82 @@
+#include "update_expected/net/error.hpp"
+
+#include <fmt/format.h>
+
+namespace ue::net {
+namespace {
+
+class category final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "ue.net"; }
+
+  // Each message starts with the code's name so logs and tests can grep for it.
+  std::string message(int code) const override {
+    switch (static_cast<error>(code)) {
+      case error::bad_url: return "bad_url: not an absolute http(s) URL";
+      case error::unsupported_scheme: return "unsupported_scheme: only http and https are supported";
+      case error::resolve_timeout: return "resolve_timeout: host name resolution timed out";
+      case error::connect_timeout: return "connect_timeout: TCP connect timed out";
+      case error::handshake_timeout: return "handshake_timeout: TLS handshake timed out";
+      case error::write_timeout: return "write_timeout: sending the request timed out";
+      case error::headers_timeout: return "headers_timeout: response headers did not arrive in time";
+      case error::body_idle_timeout: return "body_idle_timeout: response body stalled";
+      case error::certificate_rejected: return "certificate_rejected: server certificate not trusted";
+      case error::http_status: return "http_status: server answered with a non-2xx status";
+      case error::body_too_large: return "body_too_large: response body exceeds the limit";
+      case error::cancelled: return "cancelled: transfer stopped by cancel()";
+      case error::internal: return "internal: an exception escaped a transfer";
+    }
+    return "unknown ue.net error";
+  }
+};
+
+}  // namespace
+
+const std::error_category& net_category() noexcept {
+  static const category instance;
+  return instance;
+}
+
+bool is_timeout(std::error_code ec) noexcept {
+  if (ec.category() != net_category()) return false;
+  const auto e = static_cast<error>(ec.value());
+  return e >= error::resolve_timeout && e <= error::body_idle_timeout;
+}
+
+std::string_view to_string(stage s) noexcept {
+  switch (s) {
+    case stage::queued: return "queued";
+    case stage::resolve: return "resolve";
+    case stage::connect: return "connect";
+    case stage::handshake: return "handshake";
+    case stage::write: return "write";
+    case stage::headers: return "headers";
+    case stage::body: return "body";
+    case stage::done: return "done";
+  }
+  return "?";
+}
+
+std::string outcome::describe() const {
+  std::string what;
+  if (!code) {
+    what = fmt::format("HTTP {} ok", status);
+  } else if (code == error::http_status) {
+    // The excerpt comes from a server: keep the line a line whatever it sent.
+    std::string excerpt;
+    for (char c : body_excerpt) {
+      const auto u = static_cast<unsigned char>(c);
+      excerpt += (u < 0x20 || u == 0x7f) ? ' ' : c;
+    }
+    what = excerpt.empty() ? fmt::format("HTTP {}", status)
+                           : fmt::format("HTTP {} \"{}\"", status, excerpt);
+  } else {
+    what = code.message();
+    if (status != 0) what += fmt::format(" after HTTP {}", status);
+  }
+  if (!detail.empty()) what += fmt::format(" ({})", detail);
+  return fmt::format("{} {}: {} [stage {}, attempt {}, {} bytes received]", method, url, what,
+                     to_string(where), attempt, bytes);
+}
+
+}  // namespace ue::net

@@ -1,0 +1,449 @@
+// The client against the local test server (test/server): real sockets on 127.0.0.1, real TLS with
+// the test CA. Every test runs its io_context with a bound (run_for) and checks it ran dry: no test
+// can hang, and none measures time.
+
+#include "update_expected/net/client.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <boost/asio/post.hpp>
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include "test_server.hpp"
+
+namespace ue::net {
+namespace {
+
+using namespace std::chrono_literals;
+namespace ts = ue::testing;
+
+constexpr auto run_bound = 60s;
+
+// A scratch directory of files with varied sizes (0 bytes to ~300 KiB), removed at the end.
+class file_tree {
+ public:
+  explicit file_tree(int count) {
+    static int counter = 0;
+    root_ = std::filesystem::temp_directory_path() /
+            ("ue-net-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::create_directories(root_ / "d");
+    for (int i = 0; i < count; ++i) {
+      const std::string name = "/d/f" + std::to_string(i) + ".zip";
+      const auto size = static_cast<std::uint64_t>((i * 7919) % 300'000);
+      files_[name] = ts::generated_bytes(static_cast<std::uint64_t>(i), 0, size);
+      std::ofstream(root_ / name.substr(1), std::ios::binary) << files_[name];
+    }
+  }
+  ~file_tree() { std::filesystem::remove_all(root_); }
+  const std::filesystem::path& root() const { return root_; }
+  const std::map<std::string, std::string>& files() const { return files_; }
+
+ private:
+  std::filesystem::path root_;
+  std::map<std::string, std::string> files_;
+};
+
+client_options options_for(const ts::server& s, unsigned concurrency = 4) {
+  client_options o;
+  o.concurrency = concurrency;
+  o.tls.ca_file = s.ca_file().string();
+  return o;
+}
+
+// Runs the loop until it has no work left, at most run_bound; fails the test if work remains.
+void run_dry(boost::asio::io_context& io) {
+  io.run_for(run_bound);
+  EXPECT_TRUE(io.stopped()) << "work still pending after the run bound";
+}
+
+struct fetched {
+  std::string body;
+  std::size_t largest_chunk = 0;
+  std::optional<outcome> result;
+};
+
+// Fetches every path, returns what each delivered.
+std::map<std::string, fetched> fetch_all(client& c, const ts::server& s,
+                                         const std::vector<std::string>& paths) {
+  std::map<std::string, fetched> out;
+  for (const auto& p : paths) {
+    auto& f = out[p];
+    body_sink sink;
+    sink.on_chunk = [&f](std::span<const std::byte> b) {
+      f.body.append(reinterpret_cast<const char*>(b.data()), b.size());
+      f.largest_chunk = std::max(f.largest_chunk, b.size());
+      return std::error_code{};
+    };
+    c.fetch({url::from(s.url(p))}, std::move(sink), [&f](const outcome& o) { f.result = o; });
+  }
+  return out;
+}
+
+std::vector<std::string> paths_of(const file_tree& t) {
+  std::vector<std::string> v;
+  for (const auto& [p, body] : t.files()) v.push_back(p);
+  return v;
+}
+
+class Concurrency : public ::testing::TestWithParam<unsigned> {};
+
+TEST_P(Concurrency, DeliversIdenticalBytesWithinTheLimit) {
+  const unsigned n = GetParam();
+  file_tree tree(80);
+  ts::server_options so;
+  so.root = tree.root();
+  ts::server s(so);
+  boost::asio::io_context io;
+  client_options o = options_for(s, n);
+  o.chunk_size = 16 * 1024;
+  client c(io, o);
+  auto got = fetch_all(c, s, paths_of(tree));
+  run_dry(io);
+
+  for (const auto& [p, body] : tree.files()) {
+    const auto& f = got[p];
+    ASSERT_TRUE(f.result) << p;
+    EXPECT_TRUE(f.result->ok()) << f.result->describe();
+    EXPECT_EQ(f.body, body) << p;
+    EXPECT_LE(f.largest_chunk, o.chunk_size);
+  }
+  const auto ss = s.stats();
+  EXPECT_LE(ss.requests_in_flight_max, n);
+  EXPECT_LE(ss.connections_open_max, n);
+  EXPECT_LE(ss.connections_accepted, n);  // every later request reused a pooled connection
+  EXPECT_EQ(ss.requests_total, tree.files().size());
+  EXPECT_LE(c.stats().peak_in_flight, n);
+  EXPECT_EQ(c.stats().connections_reused + c.stats().connections_opened, tree.files().size());
+  EXPECT_EQ(c.stats().body_buffers_live, 0u);
+  EXPECT_LE(c.stats().peak_body_buffers_live, n);
+}
+
+INSTANTIATE_TEST_SUITE_P(Net, Concurrency, ::testing::Values(1u, 64u));
+
+TEST(Client, ResumesTlsSessionsOnNewConnections) {
+  file_tree tree(3);
+  ts::server_options so;
+  so.root = tree.root();
+  ts::server s(so);
+  boost::asio::io_context io;
+  client c(io, options_for(s, 2));
+  // One transfer first (its connection receives the session ticket), then two at once: the
+  // second connection resumes that session.
+  auto first = fetch_all(c, s, {"/d/f1.zip"});
+  run_dry(io);
+  io.restart();
+  auto more = fetch_all(c, s, {"/d/f1.zip", "/d/f2.zip"});
+  run_dry(io);
+  EXPECT_TRUE(more["/d/f2.zip"].result && more["/d/f2.zip"].result->ok());
+  EXPECT_EQ(c.stats().tls_handshakes, 2u);
+  EXPECT_EQ(c.stats().tls_resumed, 1u);
+  EXPECT_EQ(s.stats().connections_accepted, 2u);
+}
+
+TEST(Client, WarmOpensConnectionsAheadOfRequests) {
+  file_tree tree(3);
+  ts::server_options so;
+  so.root = tree.root();
+  ts::server s(so);
+  boost::asio::io_context io;
+  client c(io, options_for(s, 3));
+  c.warm(url::from(s.base_url()), 3);
+  run_dry(io);
+  EXPECT_EQ(s.stats().connections_accepted, 3u);
+  EXPECT_EQ(s.stats().requests_total, 0u);
+  io.restart();
+  auto got = fetch_all(c, s, paths_of(tree));
+  run_dry(io);
+  EXPECT_EQ(s.stats().connections_accepted, 3u);
+  EXPECT_EQ(c.stats().connections_reused, 3u);
+  for (auto& [p, f] : got) EXPECT_TRUE(f.result && f.result->ok()) << p;
+}
+
+// Plain http on purpose: TLS would add minutes of ASan-instrumented crypto on 2 CI cores and
+// proves nothing more about memory; the body path after decryption is the same code.
+TEST(Client, StreamsTwoGibibytesWithFlatMemory) {
+  constexpr std::uint64_t size = 2ull << 30;
+  ts::server_options so;
+  so.tls = false;
+  ts::server s(so);
+  s.add_generated("/big.zip", size, 99);
+  boost::asio::io_context io;
+  client_options o;
+  o.chunk_size = 64 * 1024;
+  client c(io, o);
+
+  uLong crc = crc32(0, nullptr, 0);
+  std::uint64_t bytes = 0;
+  std::size_t largest = 0;
+  body_sink sink;
+  sink.on_chunk = [&](std::span<const std::byte> b) {
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(b.data()), static_cast<uInt>(b.size()));
+    bytes += b.size();
+    largest = std::max(largest, b.size());
+    return std::error_code{};
+  };
+  std::optional<outcome> result;
+  c.fetch({url::from(s.url("/big.zip"))}, std::move(sink), [&](const outcome& r) { result = r; });
+  io.run_for(300s);
+  ASSERT_TRUE(result);
+  EXPECT_TRUE(result->ok()) << result->describe();
+  EXPECT_EQ(bytes, size);
+  EXPECT_EQ(result->bytes, size);
+  EXPECT_EQ(crc, ts::generated_crc32(99, 0, size));
+  // Flatness, counted: one body buffer for the whole transfer, no chunk above its size, and the
+  // connection's read buffer never past its fixed bound.
+  EXPECT_EQ(c.stats().body_buffers_allocated, 1u);
+  EXPECT_LE(largest, o.chunk_size);
+  EXPECT_LE(c.stats().peak_read_buffer, read_buffer_limit);
+}
+
+// --- stage deadlines: each stalled stage ends with its own named error --------------------------
+
+outcome fetch_one(client& c, boost::asio::io_context& io, const std::string& u) {
+  std::optional<outcome> result;
+  body_sink sink;
+  sink.on_chunk = [](std::span<const std::byte>) { return std::error_code{}; };
+  c.fetch({url::from(u)}, std::move(sink), [&](const outcome& r) { result = r; });
+  run_dry(io);
+  EXPECT_TRUE(result.has_value());
+  return result.value_or(outcome{});
+}
+
+client_options short_deadlines(const ts::server& s) {
+  client_options o = options_for(s);
+  o.timeouts = deadlines::all(200ms);
+  return o;
+}
+
+TEST(Deadline, ConnectTimeout) {
+  ts::blackhole_listener hole;
+  ts::server s;  // only for its CA file
+  boost::asio::io_context io;
+  client c(io, short_deadlines(s));
+  const auto r = fetch_one(c, io, "http://127.0.0.1:" + std::to_string(hole.port()) + "/x");
+  EXPECT_EQ(r.code, error::connect_timeout) << r.describe();
+  EXPECT_EQ(r.where, stage::connect);
+}
+
+TEST(Deadline, HandshakeTimeout) {
+  ts::server s;
+  s.stall(ts::stall_point::before_handshake);
+  boost::asio::io_context io;
+  client c(io, short_deadlines(s));
+  const auto r = fetch_one(c, io, s.url("/x"));
+  EXPECT_EQ(r.code, error::handshake_timeout) << r.describe();
+  EXPECT_EQ(r.where, stage::handshake);
+}
+
+TEST(Deadline, HeadersTimeout) {
+  ts::server s;
+  s.add_response("GET", "/x", 200, "hello");
+  s.stall(ts::stall_point::before_headers, "/x");
+  boost::asio::io_context io;
+  client c(io, short_deadlines(s));
+  const auto r = fetch_one(c, io, s.url("/x"));
+  EXPECT_EQ(r.code, error::headers_timeout) << r.describe();
+  EXPECT_EQ(r.where, stage::headers);
+}
+
+TEST(Deadline, BodyIdleTimeout) {
+  ts::server s;
+  s.add_generated("/g.zip", 100'000, 1);
+  s.stall(ts::stall_point::mid_body, "/g.zip", 1000);
+  boost::asio::io_context io;
+  client c(io, short_deadlines(s));
+  const auto r = fetch_one(c, io, s.url("/g.zip"));
+  EXPECT_EQ(r.code, error::body_idle_timeout) << r.describe();
+  EXPECT_EQ(r.where, stage::body);
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.bytes, 1000u);
+}
+
+// --- TLS -----------------------------------------------------------------------------------------
+
+TEST(Tls, RefusesAWrongHostCertificate) {
+  ts::server_options so;
+  so.cert = ts::cert_kind::wrong_host;
+  ts::server s(so);
+  s.add_response("GET", "/x", 200, "hello");
+  boost::asio::io_context io;
+  client c(io, options_for(s));
+  const auto r = fetch_one(c, io, s.url("/x"));
+  EXPECT_EQ(r.code, error::certificate_rejected) << r.describe();
+  EXPECT_EQ(r.where, stage::handshake);
+  EXPECT_NE(r.describe().find("hostname mismatch"), std::string::npos) << r.describe();
+  EXPECT_EQ(s.stats().requests_total, 0u);
+}
+
+TEST(Tls, RefusesAnUntrustedCertificate) {
+  ts::server_options so;
+  so.cert = ts::cert_kind::untrusted;
+  ts::server s(so);
+  boost::asio::io_context io;
+  client c(io, options_for(s));
+  const auto r = fetch_one(c, io, s.url("/x"));
+  EXPECT_EQ(r.code, error::certificate_rejected) << r.describe();
+  EXPECT_NE(r.describe().find("self-signed"), std::string::npos) << r.describe();
+}
+
+TEST(Tls, RefusesTheTestCaWithoutTheCaOption) {
+  ts::server s;
+  boost::asio::io_context io;
+  client c(io, client_options{});
+  const auto r = fetch_one(c, io, s.url("/x"));
+  EXPECT_EQ(r.code, error::certificate_rejected) << r.describe();
+}
+
+TEST(Tls, HonoursSslCertFile) {
+  ts::server s;
+  s.add_response("GET", "/x", 200, "hello");
+  ::setenv("SSL_CERT_FILE", s.ca_file().c_str(), 1);
+  boost::asio::io_context io;
+  client c(io, client_options{});
+  ::unsetenv("SSL_CERT_FILE");
+  const auto r = fetch_one(c, io, s.url("/x"));
+  EXPECT_TRUE(r.ok()) << r.describe();
+}
+
+TEST(Tls, AcceptsAnIpLiteralTheCertificateNames) {
+  ts::server s;
+  s.add_response("GET", "/x", 200, "hello");
+  boost::asio::io_context io;
+  client c(io, options_for(s));
+  const auto r = fetch_one(c, io, "https://127.0.0.1:" + std::to_string(s.port()) + "/x");
+  EXPECT_TRUE(r.ok()) << r.describe();
+}
+
+TEST(Tls, AnUnreadableCaFileIsAnError) {
+  client_options o;
+  o.tls.ca_file = "/nonexistent/ca.pem";
+  boost::asio::io_context io;
+  EXPECT_THROW(client(io, o), std::system_error);
+}
+
+// --- statuses, API calls, consumers --------------------------------------------------------------
+
+TEST(Client, NonSuccessIsAnOutcomeWithExcerptAndKeepsTheConnection) {
+  ts::server s;
+  s.add_response("GET", "/missing.zip", 404, "<Error><Code>NoSuchKey</Code></Error>");
+  s.add_response("GET", "/ok", 200, "fine");
+  boost::asio::io_context io;
+  client c(io, options_for(s, 1));
+  const std::string u = "https://user:secret@localhost:" + std::to_string(s.port()) +
+                        "/missing.zip?X-Amz-Signature=abc";
+  const auto r = fetch_one(c, io, u);
+  EXPECT_EQ(r.code, error::http_status);
+  EXPECT_EQ(r.status, 404u);
+  EXPECT_EQ(r.body_excerpt, "<Error><Code>NoSuchKey</Code></Error>");
+  EXPECT_EQ(r.describe().find("secret"), std::string::npos) << r.describe();
+  EXPECT_EQ(r.describe().find("abc"), std::string::npos) << r.describe();
+  io.restart();
+  EXPECT_TRUE(fetch_one(c, io, s.url("/ok")).ok());
+  EXPECT_EQ(s.stats().connections_accepted, 1u);
+}
+
+TEST(Client, PostsJsonWithHeadersAndCollectsTheAnswer) {
+  ts::server s;
+  s.add_response("POST", "/query", 200, R"({"data":[1,2]})", {{"X-Extra", "1"}});
+  boost::asio::io_context io;
+  client c(io, options_for(s));
+  request req{url::from(s.url("/query")), boost::beast::http::verb::post,
+              {{"Authorization", "Basic a2V5OnNlY3JldA=="}, {"Content-Type", "application/json"}},
+              R"({"queryVariables":{"sha":"abc"}})"};
+  std::optional<text_response> got;
+  c.fetch_text(std::move(req), 1024, [&](text_response r) { got = std::move(r); });
+  run_dry(io);
+  ASSERT_TRUE(got);
+  EXPECT_TRUE(got->result.ok()) << got->result.describe();
+  EXPECT_EQ(got->body, R"({"data":[1,2]})");
+  EXPECT_EQ(got->head.field("x-extra").value_or(""), "1");
+  const auto log = s.requests();
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].method, "POST");
+  EXPECT_EQ(log[0].body, R"({"queryVariables":{"sha":"abc"}})");
+  EXPECT_EQ(log[0].header("authorization"), "Basic a2V5OnNlY3JldA==");
+  EXPECT_EQ(log[0].header("user-agent"), default_user_agent());
+  EXPECT_EQ(default_user_agent().rfind("update-expected/", 0), 0u);
+}
+
+TEST(Client, CollectedBodyHasALimit) {
+  ts::server s;
+  s.add_response("GET", "/big.json", 200, std::string(5000, 'x'));
+  boost::asio::io_context io;
+  client c(io, options_for(s));
+  std::optional<text_response> got;
+  c.fetch_text({url::from(s.url("/big.json"))}, 1000, [&](text_response r) { got = std::move(r); });
+  run_dry(io);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->result.code, error::body_too_large) << got->result.describe();
+  EXPECT_TRUE(got->body.empty());
+}
+
+TEST(Client, ConsumerErrorAbortsTheTransfer) {
+  ts::server s;
+  s.add_generated("/g.zip", 500'000, 3);
+  boost::asio::io_context io;
+  client c(io, options_for(s));
+  body_sink sink;
+  sink.on_chunk = [](std::span<const std::byte>) { return std::make_error_code(std::errc::io_error); };
+  std::optional<outcome> r;
+  c.fetch({url::from(s.url("/g.zip"))}, std::move(sink), [&](const outcome& o) { r = o; });
+  run_dry(io);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->code, std::make_error_code(std::errc::io_error));
+  EXPECT_EQ(r->where, stage::body);
+}
+
+TEST(Client, ConsumerExceptionBecomesAnOutcome) {
+  ts::server s;
+  s.add_response("GET", "/x", 200, "hello");
+  boost::asio::io_context io;
+  client c(io, options_for(s));
+  body_sink sink;
+  sink.on_chunk = [](std::span<const std::byte>) -> std::error_code {
+    throw std::runtime_error("consumer exploded");
+  };
+  std::optional<outcome> r;
+  c.fetch({url::from(s.url("/x"))}, std::move(sink), [&](const outcome& o) { r = o; });
+  run_dry(io);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->code, error::internal);
+  EXPECT_NE(r->describe().find("consumer exploded"), std::string::npos);
+}
+
+TEST(Client, CancelMidBodyEndsEveryTransferAndLeavesNoWork) {
+  ts::server s;
+  for (int i = 0; i < 8; ++i) s.add_generated("/g" + std::to_string(i), 1'000'000, 5);
+  s.stall(ts::stall_point::mid_body, "", 10'000);
+  boost::asio::io_context io;
+  client c(io, options_for(s, 4));
+  std::set<int> started;
+  std::vector<outcome> results;
+  for (int i = 0; i < 8; ++i) {
+    body_sink sink;
+    sink.on_chunk = [&, i](std::span<const std::byte>) {
+      // Once all four running transfers are mid-body, cancel as a signal handler would.
+      if (started.insert(i).second && started.size() == 4)
+        boost::asio::post(io, [&] { c.cancel(); });
+      return std::error_code{};
+    };
+    c.fetch({url::from(s.url("/g" + std::to_string(i)))}, std::move(sink),
+            [&](const outcome& o) { results.push_back(o); });
+  }
+  run_dry(io);
+  ASSERT_EQ(results.size(), 8u);
+  for (const auto& r : results) EXPECT_EQ(r.code, error::cancelled) << r.describe();
+  EXPECT_EQ(c.stats().in_flight, 0u);
+  EXPECT_EQ(c.stats().body_buffers_live, 0u);
+  // A fetch after cancel() ends at once, cancelled too.
+  io.restart();
+  const auto late = fetch_one(c, io, s.url("/g0"));
+  EXPECT_EQ(late.code, error::cancelled);
+}
+
+}  // namespace
+}  // namespace ue::net

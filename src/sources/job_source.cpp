@@ -5,6 +5,7 @@
 #include <array>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include <boost/json/serialize.hpp>
@@ -22,6 +23,10 @@ class category final : public std::error_category {
       case error::unreadable_jobs_file: return "the jobs file cannot be read";
       case error::authentication_refused: return "the source refused the credentials";
       case error::source_refused: return "the source refused the query";
+      case error::rate_limited: return "the GitHub API rate limit is exhausted";
+      case error::no_such_commit: return "no such commit";
+      case error::no_completed_run: return "no completed run of the workflow";
+      case error::too_many_redirects: return "too many redirects";
     }
     return "unknown sources error";
   }
@@ -66,16 +71,16 @@ bool has_format_parameter(std::string_view target) {
 
 // Streams answer bytes into the decoder; shared by the file and the network paths.
 struct decoding {
-  jobs::row_decoder decoder;
+  std::optional<jobs::row_decoder> decoder{std::in_place};  // optional: a row_decoder cannot be reassigned
 
   rows_answer finish(std::string_view what) {
     rows_answer answer;
-    if (const auto ec = decoder.finish()) {
+    if (const auto ec = decoder->finish()) {
       answer.code = ec;
-      answer.message = fmt::format("{}: malformed job rows: {}", what, decoder.message());
+      answer.message = fmt::format("{}: malformed job rows: {}", what, decoder->message());
       return answer;
     }
-    auto decoded = decoder.take();
+    auto decoded = decoder->take();
     answer.rows = std::move(decoded.rows);
     answer.skipped = decoded.skipped;
     return answer;
@@ -106,8 +111,8 @@ rows_answer read_jobs_file(const std::filesystem::path& path) {
     in.read(buffer.data(), buffer.size());
     const auto got = static_cast<std::size_t>(in.gcount());
     if (got == 0) break;
-    if (const auto ec = state.decoder.feed({buffer.data(), got})) {
-      return failed(ec, fmt::format("{}: malformed job rows: {}", what, state.decoder.message()));
+    if (const auto ec = state.decoder->feed({buffer.data(), got})) {
+      return failed(ec, fmt::format("{}: malformed job rows: {}", what, state.decoder->message()));
     }
   }
   if (in.bad()) return failed(error::unreadable_jobs_file, fmt::format("{}: read error", what));
@@ -145,16 +150,16 @@ void fetch_rows(net::client& client, const query& q, std::function<void(rows_ans
 
   net::body_sink sink;
   sink.on_chunk = [state](std::span<const std::byte> chunk) {
-    return state->decoder.feed({reinterpret_cast<const char*>(chunk.data()), chunk.size()});
+    return state->decoder->feed({reinterpret_cast<const char*>(chunk.data()), chunk.size()});
   };
-  sink.on_restart = [state] { state->decoder = jobs::row_decoder{}; };
+  sink.on_restart = [state] { state->decoder.emplace(); };
 
   client.fetch(std::move(req), std::move(sink),
                [state, what, done = std::move(done)](const net::outcome& result) {
                  if (result.ok()) return done(state->finish(what));
-                 if (!state->decoder.message().empty()) {
+                 if (!state->decoder->message().empty()) {
                    return done(failed(result.code,
-                                      fmt::format("{}: malformed job rows: {}", what, state->decoder.message())));
+                                      fmt::format("{}: malformed job rows: {}", what, state->decoder->message())));
                  }
                  if (result.status == 401 || result.status == 403) {
                    return done(failed(error::authentication_refused,

@@ -44,7 +44,7 @@ class api_call : public std::enable_shared_from_this<api_call> {
 
   api_call(std::shared_ptr<const context> ctx, net::url target, completion done)
       : ctx_(std::move(ctx)), target_(std::move(target)), policy_(ctx_->settings.rate_limits),
-        timer_(ctx_->io), done_(std::move(done)) {}
+        timer_(std::make_shared<boost::asio::steady_timer>(ctx_->io)), done_(std::move(done)) {}
 
   void start() {
     answer_.emplace(ctx_->settings.limits);
@@ -141,18 +141,25 @@ class api_call : public std::enable_shared_from_this<api_call> {
   }
 
   void wait(const rate_limit_verdict& verdict) {
+    const auto& canceller = ctx_->settings.canceller;
+    if (canceller && canceller->cancelled()) return cancelled();
     if (ctx_->settings.notice) ctx_->settings.notice(fmt::format("{}: {}", where(), verdict.message));
-    timer_.expires_after(verdict.delay);
-    timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-      if (ec) return self->fail(net::error::cancelled, fmt::format("{}: cancelled while waiting", self->where()));
+    if (canceller) canceller->add(timer_);
+    timer_->expires_after(verdict.delay);
+    timer_->async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec) return self->cancelled();
       self->start();
     });
+  }
+
+  void cancelled() {
+    fail(net::error::cancelled, fmt::format("{}: cancelled while waiting for the rate limit", where()));
   }
 
   std::shared_ptr<const context> ctx_;
   net::url target_;
   rate_limit_policy policy_;
-  boost::asio::steady_timer timer_;
+  std::shared_ptr<boost::asio::steady_timer> timer_;
   completion done_;
   std::optional<json_answer> answer_;
   net::response_head head_;
@@ -260,6 +267,19 @@ sha_answer sha_failed(failure f) {
 }
 
 }  // namespace
+
+void wait_canceller::cancel() {
+  cancelled_ = true;
+  for (auto& weak : timers_) {
+    if (auto timer = weak.lock()) timer->cancel();
+  }
+  timers_.clear();
+}
+
+void wait_canceller::add(std::weak_ptr<boost::asio::steady_timer> timer) {
+  std::erase_if(timers_, [](const auto& weak) { return weak.expired(); });
+  timers_.push_back(std::move(timer));
+}
 
 void fetch_github_rows(boost::asio::io_context& io, net::client& client, github_query q,
                        std::function<void(rows_answer)> done) {

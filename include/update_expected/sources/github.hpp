@@ -10,14 +10,31 @@
 #include "update_expected/sources/job_source.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <system_error>
 #include <vector>
 
 namespace ue::sources {
+
+// Ends the rate-limit waits of the calls that share it: on SIGINT/SIGTERM call cancel() next to
+// net::client::cancel(), and every call waiting for a limit ends at once with net::error::cancelled
+// (a wait can last minutes; the client's cancel cannot reach it). Used on the io_context's thread.
+class wait_canceller {
+ public:
+  void cancel();
+  bool cancelled() const noexcept { return cancelled_; }
+  // For the calls: a timer to cancel with the others while it lives.
+  void add(std::weak_ptr<boost::asio::steady_timer> timer);
+
+ private:
+  bool cancelled_ = false;
+  std::vector<std::weak_ptr<boost::asio::steady_timer>> timers_;
+};
 
 // Where the API is and how to talk to it; shared by every call below.
 struct github_settings {
@@ -33,6 +50,7 @@ struct github_settings {
   std::function<std::chrono::system_clock::time_point()> now;
   // Called with one line when a rate limit makes a call wait (for a warning on stderr); optional.
   std::function<void(const std::string&)> notice;
+  std::shared_ptr<wait_canceller> canceller;  // optional
 };
 
 struct github_query {

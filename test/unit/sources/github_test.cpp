@@ -5,6 +5,8 @@
 #include "update_expected/jobs/error.hpp"
 #include "test_server.hpp"
 
+#include <boost/asio/post.hpp>
+
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
@@ -238,6 +240,24 @@ TEST_F(github, gives_up_on_a_rate_limit_an_hour_away_naming_the_reset) {
   EXPECT_NE(answer.message.find(server_.url(runs_target)), std::string::npos) << answer.message;
   EXPECT_EQ(server_.requests().size(), 1u);
   expect_headers(server_, false);
+}
+
+TEST_F(github, a_rate_limit_wait_ends_at_once_when_cancelled) {
+  server_.add_response("GET", runs_target, 403, R"({"message":"API rate limit exceeded"})",
+                       {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", std::to_string(epoch + 50)}});
+  settings_.canceller = std::make_shared<wait_canceller>();
+  settings_.notice = [this](const std::string&) {
+    // As a SIGINT handler would, once the call waits.
+    boost::asio::post(io_, [this] {
+      settings_.canceller->cancel();
+      client_->cancel();
+    });
+  };
+  const auto answer = rows();
+  EXPECT_EQ(answer.code, net::error::cancelled);
+  // Without the canceller the wait would run its 51 s and the retry fail in the client instead.
+  EXPECT_NE(answer.message.find("cancelled while waiting for the rate limit"), std::string::npos) << answer.message;
+  EXPECT_EQ(server_.requests().size(), 1u);
 }
 
 TEST_F(github, backs_off_from_a_secondary_rate_limit) {

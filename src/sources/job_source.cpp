@@ -23,6 +23,10 @@ class category final : public std::error_category {
       case error::unreadable_jobs_file: return "the jobs file cannot be read";
       case error::authentication_refused: return "the source refused the credentials";
       case error::source_refused: return "the source refused the query";
+      case error::rate_limited: return "the GitHub API rate limit is exhausted";
+      case error::no_such_commit: return "no such commit";
+      case error::no_completed_run: return "no completed run of the workflow";
+      case error::too_many_redirects: return "too many redirects";
     }
     return "unknown sources error";
   }
@@ -67,8 +71,7 @@ bool has_format_parameter(std::string_view target) {
 
 // Streams answer bytes into the decoder; shared by the file and the network paths.
 struct decoding {
-  // Optional only so a restarted body can start over with a fresh decoder (it is not assignable).
-  std::optional<jobs::row_decoder> decoder{std::in_place};
+  std::optional<jobs::row_decoder> decoder{std::in_place};  // optional: a row_decoder cannot be reassigned
 
   rows_answer finish(std::string_view what) {
     rows_answer answer;

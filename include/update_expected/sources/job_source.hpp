@@ -18,6 +18,10 @@ enum class error {
   unreadable_jobs_file = 1,  // --jobs-file cannot be opened or read
   authentication_refused,    // the source answered 401 or 403: wrong or missing credentials
   source_refused,            // the source answered another non-2xx status
+  rate_limited,              // GitHub's rate limit is exhausted for longer than is worth waiting
+  no_such_commit,            // GitHub knows no commit for the given SHA prefix (404/422)
+  no_completed_run,          // `latest`: the workflow has no completed push run on the branch
+  too_many_redirects,        // GitHub kept redirecting past github_settings::max_redirects
 };
 
 const std::error_category& sources_category() noexcept;

@@ -1,0 +1,94 @@
+#pragma once
+
+// Job rows, short SHAs and `latest` from the GitHub REST API (domain.md section 1, cli.md SHA),
+// carried out on a net::client.
+
+#include "update_expected/net/client.hpp"
+#include "update_expected/net/url.hpp"
+#include "update_expected/sources/github_api.hpp"
+#include "update_expected/sources/github_rate_limit.hpp"
+#include "update_expected/sources/job_source.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace ue::sources {
+
+// Ends the rate-limit waits of the calls that share it: on SIGINT/SIGTERM call cancel() next to
+// net::client::cancel(), and every call waiting for a limit ends at once with net::error::cancelled
+// (a wait can last minutes; the client's cancel cannot reach it). Used on the io_context's thread.
+class wait_canceller {
+ public:
+  void cancel();
+  bool cancelled() const noexcept { return cancelled_; }
+  // For the calls: a timer to cancel with the others while it lives.
+  void add(std::weak_ptr<boost::asio::steady_timer> timer);
+
+ private:
+  bool cancelled_ = false;
+  std::vector<std::weak_ptr<boost::asio::steady_timer>> timers_;
+};
+
+// Where the API is and how to talk to it; shared by every call below.
+struct github_settings {
+  net::url api_base = net::url::from("https://api.github.com");  // `--query-url`
+  std::string repo = "pytorch/pytorch";                           // "owner/name"
+  std::string token;  // sent as `Bearer` to api_base's origin only; empty: unauthenticated
+  rate_limit_settings rate_limits;
+  answer_limits limits;
+  unsigned max_redirects = 5;  // 301/302/303/307/308 followed (a renamed repository answers 301)
+  unsigned max_pages = 100;    // of one listing (100 entries each); a Link chain longer is an error
+  // Wall clock for x-ratelimit-reset; empty: std::chrono::system_clock::now. Waits themselves run
+  // on the io_context's steady timer.
+  std::function<std::chrono::system_clock::time_point()> now;
+  // Called with one line when a rate limit makes a call wait (for a warning on stderr); optional.
+  std::function<void(const std::string&)> notice;
+  std::shared_ptr<wait_canceller> canceller;  // optional
+};
+
+struct github_query {
+  github_settings api;
+  std::string sha;                     // full 40-hex SHA (resolve a prefix first)
+  std::vector<std::string> workflows;  // wanted workflow names (`--workflow`), compared exactly
+};
+
+// The rows of every wanted run of `q.sha`: lists the commit's runs (following Link rel="next"),
+// keeps wanted_run() ones (each run id once), then lists each run's jobs with filter=all (every
+// attempt; pages followed by Link), all runs at once through the client's concurrency limit. Rows
+// come in runs-listing order, then job order; `completed` is false for jobs not completed yet.
+// A commit with no wanted run gives ok() with no rows. Errors (answer.code set, message naming
+// the URL without credentials): network failure (the client's own retries spent), 401/403 refusal
+// (error::authentication_refused), other statuses (error::source_refused), a rate limit not worth
+// waiting for (error::rate_limited, message with the reset time in UTC), a malformed answer
+// (jobs::error codes). `done` is called exactly once, on the io_context's thread, after every
+// request it started has ended. `io` must be the client's io_context.
+void fetch_github_rows(boost::asio::io_context& io, net::client& client, github_query q,
+                       std::function<void(rows_answer)> done);
+
+struct sha_answer {
+  std::string sha;  // 40 lower-case hex digits when ok()
+  std::error_code code;
+  std::string message;
+
+  bool ok() const noexcept { return !code; }
+};
+
+// The full SHA of `ref` (a hex prefix) via `GET /repos/{repo}/commits/{ref}`. No such commit
+// (404/422) is error::no_such_commit with a message naming ref and repo; other failures as above.
+void resolve_commit(boost::asio::io_context& io, net::client& client, github_settings api, std::string ref,
+                    std::function<void(sha_answer)> done);
+
+// `latest`: the head SHA of the newest completed push run of `{workflow}.yml` on `branch`, from
+// the workflow's runs listing (newest first; pages followed until a completed run shows up).
+// None at all is error::no_completed_run.
+void latest_commit(boost::asio::io_context& io, net::client& client, github_settings api, std::string workflow,
+                   std::string branch, std::function<void(sha_answer)> done);
+
+}  // namespace ue::sources

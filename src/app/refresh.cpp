@@ -284,9 +284,7 @@ void refresh::on_fetched(suite_state& suite, unsigned shard, artifact_reader& re
   }
   if (net::transfer_policy::not_there(result.status) && !interrupted_) {
     if (state.candidate + 1 < candidates.size()) {
-      if (!settings_.quiet) {
-        warn(fmt::format("{}: artifact not there ({}), trying an older job", where, result.describe()));
-      }
+      warn(fmt::format("{}: artifact not there ({}), trying an older job", where, result.describe()));
       ++state.candidate;
       return fetch_shard(suite, shard);
     }

@@ -1,133 +1,18 @@
 // End-to-end tests: the real update-expected binary against the local HTTPS test server, on a
 // generated CI snapshot, checking exit codes, streams and the files byte for byte.
 
-#include "child_process.hpp"
-#include "snapshot.hpp"
-#include "test_server.hpp"
+#include "e2e_fixture.hpp"
 #include "zip_writer.hpp"
 
 #include "update_expected/expected/directory_lock.hpp"
 
-#include <gtest/gtest.h>
-
 #include <csignal>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 namespace fs = std::filesystem;
 
 namespace ue::test {
 namespace {
-
-constexpr std::string_view sha = "0123456789abcdef0123456789abcdef01234567";
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_file(const fs::path& p, std::string_view content) {
-  fs::create_directories(p.parent_path());
-  std::ofstream out(p, std::ios::binary);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-}
-
-// Several suites of 1 to 4 shards; the first has a retried shard; one ROCm suite.
-snapshot_spec small_spec() {
-  snapshot_spec spec;
-  spec.suites = {{"inductor", "timm", 2},
-                 {"inductor", "huggingface", 1},
-                 {"cpu_inductor", "torchbench", 4, false, {"inference"}},
-                 {"dynamic_aot_eager", "huggingface", 3},
-                 {"inductor", "timm", 2, true}};
-  spec.models_per_suite = 12;
-  spec.filler_bytes = 8 * 1024;
-  return spec;
-}
-
-// Like S3, which answers 403 AccessDenied for a key that is not there.
-testing::server_options s3_like() {
-  testing::server_options options;
-  options.missing = testing::missing_reply::access_denied;
-  return options;
-}
-
-class refresh_e2e : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/ue-e2e-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-    artifacts_ = dir_ / "artifacts";
-    out_ = dir_ / "checkout/benchmarks/dynamo/ci_expected_accuracy";
-    fs::create_directories(artifacts_);
-    fs::create_directories(out_);
-    binary_ = std::getenv("UPDATE_EXPECTED_BIN");
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Generates the snapshot, writes its artifacts and jobs file, and starts the server.
-  void serve(const snapshot_spec& spec, testing::server_options options = {}) {
-    snap_ = make_snapshot(spec);
-    snap_.write_artifacts(artifacts_);
-    write_file(dir_ / "jobs.json", snap_.jobs_json(rows_shape::bare_array));
-    options.root = artifacts_;
-    server_ = std::make_unique<testing::server>(options);
-  }
-
-  std::vector<std::string> base_args() const {
-    return {std::string(sha), "--artifacts-url", server_->base_url(), "--ca-file", server_->ca_file().string(),
-            "--output-dir", out_.string()};
-  }
-  std::vector<std::string> file_args(std::vector<std::string> extra = {}) const {
-    auto args = base_args();
-    args.insert(args.end(), {"--jobs-file", (dir_ / "jobs.json").string()});
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
-  }
-
-  process_result run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
-    child_process child(binary_, args, clean_environment(env), dir_);
-    return child.wait();
-  }
-
-  // Every expected file of the snapshot, as the refresh must write it.
-  void expect_all_written(const std::set<std::string>& except = {}) {
-    for (const auto& [key, rows] : snap_.expected) {
-      if (except.count(key)) continue;
-      ASSERT_TRUE(fs::exists(out_ / key)) << key;
-      EXPECT_EQ(read_file(out_ / key), snap_.expected_file(key)) << key;
-    }
-  }
-
-  std::vector<fs::path> all_files() const {
-    std::vector<fs::path> files;
-    for (const auto& e : fs::recursive_directory_iterator(out_)) {
-      if (e.is_regular_file()) files.push_back(fs::relative(e.path(), out_));
-    }
-    std::sort(files.begin(), files.end());
-    return files;
-  }
-
-  void remove_artifact(std::string_view suite, int shard) {
-    const auto* a = snap_.find_artifact(suite, shard);
-    ASSERT_NE(a, nullptr);
-    fs::remove(artifacts_ / a->path);
-  }
-  void replace_artifact(std::string_view suite, int shard, const std::string& bytes) {
-    const auto* a = snap_.find_artifact(suite, shard);
-    ASSERT_NE(a, nullptr);
-    write_file(artifacts_ / a->path, bytes);
-  }
-
-  fs::path dir_, artifacts_, out_, binary_;
-  snapshot snap_;
-  std::unique_ptr<testing::server> server_;
-};
 
 TEST_F(refresh_e2e, jobs_file_writes_every_complete_suite_byte_for_byte) {
   serve(small_spec());

@@ -6,10 +6,13 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <set>
 #include <utility>
 #include <vector>
+
+#include <unistd.h>
 
 #ifndef UE_VERSION
 #error "UE_VERSION must be defined by the build (the meson project version)"
@@ -208,13 +211,24 @@ void refuse_what_this_release_lacks(source_kind source, std::string_view sha) {
     }
 }
 
-fs::path check_output_dir(const raw_options& raw, const fs::path& working_directory) {
+fs::path find_output_dir(const raw_options& raw, const fs::path& working_directory) {
     if (raw.output_dir.empty()) {
         if (auto found = find_expected_dir(working_directory)) return *found;
         refuse("no PyTorch checkout around {}: neither it nor a parent holds {}; run inside a "
                "checkout or give --output-dir", shown(working_directory.string()), expected_subdir);
     }
     return check_directory("--output-dir", working_directory, raw.output_dir);
+}
+
+// Refused before any download, so a read-only checkout costs no transfer; --dry-run writes nothing
+// and needs no write access.
+fs::path check_output_dir(const raw_options& raw, const fs::path& working_directory) {
+    fs::path dir = find_output_dir(raw, working_directory);
+    if (!raw.dry_run && ::access(dir.c_str(), W_OK | X_OK) != 0) {
+        refuse("output directory {} is not writable: {} (--dry-run needs no write access)", shown(dir.string()),
+               std::generic_category().message(errno));
+    }
+    return dir;
 }
 
 secret read_secret(const environment& env, std::string_view name) {

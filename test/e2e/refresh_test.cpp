@@ -7,8 +7,11 @@
 #include "update_expected/expected/directory_lock.hpp"
 
 #include <csignal>
-#include <sys/resource.h>
+#include <optional>
 #include <thread>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -295,6 +298,43 @@ TEST_F(refresh_e2e, a_full_disk_keeps_every_old_file_leaves_no_temp_and_exits_1)
   EXPECT_EQ(read_file(out_ / "inductor_timm_training.csv"), old_timm);
   EXPECT_NE(r.err.find("inductor_timm_training.csv"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
+}
+
+// Runs `args` with the output directory read-only: by its mode for an ordinary user, and for root
+// (whom modes do not stop) on a read-only bind mount in a private user and mount namespace.
+std::optional<process_result> run_with_read_only_output(const fs::path& binary, const std::vector<std::string>& args,
+                                                        const fs::path& out, const fs::path& cwd) {
+  if (geteuid() != 0) {
+    fs::permissions(out, fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write,
+                    fs::perm_options::remove);
+    child_process child(binary, args, clean_environment(), cwd);
+    auto r = child.wait();
+    fs::permissions(out, fs::perms::owner_write, fs::perm_options::add);
+    return r;
+  }
+  std::vector<std::string> wrapped{"-rm", "sh", "-c", "mount --bind -o ro \"$1\" \"$1\" || exit 99; shift; exec \"$@\"",
+                                   "sh", out.string(), binary.string()};
+  wrapped.insert(wrapped.end(), args.begin(), args.end());
+  child_process child("/usr/bin/unshare", wrapped, clean_environment(), cwd);
+  auto r = child.wait();
+  if (r.exit_code == 99 || r.err.find("unshare failed") != std::string::npos) return std::nullopt;
+  return r;
+}
+
+TEST_F(refresh_e2e, a_read_only_output_directory_exits_2_before_any_download_unless_dry_run) {
+  serve(small_spec());
+  const auto r = run_with_read_only_output(binary_, file_args(), out_, dir_);
+  if (!r) GTEST_SKIP() << "this machine allows neither a read-only mode for this user nor a user namespace";
+  EXPECT_EQ(r->exit_code, 2) << r->err;
+  EXPECT_NE(r->err.find("not writable"), std::string::npos) << r->err;
+  EXPECT_NE(r->err.find(out_.string()), std::string::npos) << r->err;
+  EXPECT_EQ(server_->stats().requests_total, 0u);
+  EXPECT_TRUE(all_files().empty());
+
+  const auto dry = run_with_read_only_output(binary_, file_args({"--dry-run"}), out_, dir_);
+  ASSERT_TRUE(dry);
+  EXPECT_EQ(dry->exit_code, 0) << dry->err;
+  EXPECT_TRUE(all_files().empty());
 }
 
 TEST_F(refresh_e2e, usage_errors_exit_2) {

@@ -99,6 +99,7 @@ class refresh {
   void stop() {
     signals_.cancel();
     client_->cancel();
+    source_client_->cancel();
   }
   std::size_t suites_open_ = 0;
 
@@ -108,6 +109,9 @@ class refresh {
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
   std::unique_ptr<net::client> client_;
+  // The job source's own client: its refusals are answers to read (a 403 is a rate limit or bad
+  // credentials, a 404 an unknown commit), not artifacts to ask for again.
+  std::unique_ptr<net::client> source_client_;
   // A GitHub rate-limit wait is a timer the client's cancel() cannot reach.
   std::shared_ptr<sources::wait_canceller> waits_ = std::make_shared<sources::wait_canceller>();
   std::string sha_;  // the SHA of the rows: settings_.sha, or what a prefix or `latest` resolved to
@@ -150,6 +154,8 @@ bool refresh::make_client() {
   if (settings_.ca_file) options.tls.ca_file = settings_.ca_file->string();
   try {
     client_ = std::make_unique<net::client>(io_, options);
+    options.retry.not_there_retries = 0;
+    source_client_ = std::make_unique<net::client>(io_, options);
   } catch (const std::system_error& e) {
     error(e.what());
     return false;
@@ -165,6 +171,7 @@ void refresh::watch_signals() {
     error(fmt::format("interrupted by {}: stopping transfers; files are left as they were or complete",
                       signal == SIGINT ? "SIGINT" : "SIGTERM"));
     client_->cancel();
+    source_client_->cancel();
     waits_->cancel();
   });
 }
@@ -173,14 +180,15 @@ void refresh::request_rows() {
   detail::rows_hooks hooks;
   hooks.notice = [this](const std::string& line) { warn(line); };
   hooks.canceller = waits_;
-  detail::request_job_rows(io_, *client_, settings_, std::move(hooks),
+  detail::request_job_rows(io_, *source_client_, settings_, std::move(hooks),
                            [this](detail::job_rows rows) { on_rows(std::move(rows)); });
 }
 
 void refresh::on_rows(detail::job_rows rows) {
   if (interrupted_) return;
   sha_ = std::move(rows.sha);
-  if (!rows.chosen.empty()) out_ << rows.chosen << '\n';
+  // -q keeps stdout to the summary line, which names the SHA too (its first 12 digits).
+  if (!rows.chosen.empty() && !settings_.quiet) out_ << rows.chosen << '\n';
   auto& answer = rows.answer;
   if (!answer.ok()) {
     error(answer.message);

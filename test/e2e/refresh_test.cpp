@@ -7,6 +7,7 @@
 #include "update_expected/expected/directory_lock.hpp"
 
 #include <csignal>
+#include <sys/resource.h>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -184,31 +185,116 @@ TEST_F(refresh_e2e, a_second_run_on_a_locked_directory_exits_75_and_writes_nothi
 }
 
 
+// Polls `ready` for up to 12 s: the child's progress is seen through the server's log, never timed.
+template <typename Predicate>
+bool wait_until(Predicate ready) {
+  for (int i = 0; i < 600; ++i) {
+    if (ready()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+constexpr std::string_view old_timm = "name,accuracy,graph_breaks\n\n\n\nOld,pass,1\n";
+
 TEST_F(refresh_e2e, sigint_mid_transfer_leaves_every_file_old_or_new_and_exits_130) {
   serve(small_spec());
-  write_file(out_ / "inductor_timm_training.csv", "name,accuracy,graph_breaks\n\n\n\nOld,pass,1\n");
+  write_file(out_ / "inductor_timm_training.csv", old_timm);
   const auto* stalled = snap_.find_artifact("inductor_timm", 2);
   server_->stall(testing::stall_point::mid_body, "/" + stalled->path, 100);
   child_process child(binary_, file_args(), clean_environment(), dir_);
-  // Wait until the stalled transfer has started, then interrupt.
-  for (int i = 0; i < 600; ++i) {
-    bool seen = false;
-    for (const auto& q : server_->requests()) seen = seen || q.path() == "/" + stalled->path;
-    if (seen) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  ASSERT_TRUE(wait_until([&] {
+    for (const auto& q : server_->requests()) {
+      if (q.path() == "/" + stalled->path) return true;
+    }
+    return false;
+  }));
+  // Every other artifact is small and unstalled: give their suites the time to be written, so the
+  // interrupt finds some files new and one suite still in flight.
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   child.send_signal(SIGINT);
   const auto r = child.wait(std::chrono::seconds(20));
   EXPECT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_code, 130) << r.err;
-  EXPECT_EQ(read_file(out_ / "inductor_timm_training.csv"), "name,accuracy,graph_breaks\n\n\n\nOld,pass,1\n");
+  EXPECT_EQ(read_file(out_ / "inductor_timm_training.csv"), old_timm);
   for (const auto& f : all_files()) {
-    const std::string name = f.filename().string();
-    EXPECT_NE(name.front(), '.') << "temporary file left: " << f;
+    EXPECT_NE(f.filename().string().front(), '.') << "temporary file left: " << f;
     if (f == "inductor_timm_training.csv") continue;
     EXPECT_EQ(read_file(out_ / f), snap_.expected_file(f.string())) << f;
   }
+}
+
+TEST_F(refresh_e2e, sigterm_while_the_job_query_is_in_flight_exits_143_and_writes_nothing) {
+  serve(small_spec());
+  server_->stall(testing::stall_point::before_headers, "/query");
+  auto args = base_args();
+  args.insert(args.end(), {"--source", "clickhouse", "--query-url", server_->url("/query")});
+  child_process child(binary_, args, clean_environment({{"CH_KEY_ID", "reader"}, {"CH_KEY_SECRET", "s3cr3t-value"}}),
+                      dir_);
+  ASSERT_TRUE(wait_until([&] {
+    for (const auto& q : server_->requests()) {
+      if (q.method == "POST") return true;
+    }
+    return false;
+  }));
+  child.send_signal(SIGTERM);
+  const auto r = child.wait(std::chrono::seconds(20));
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 143) << r.err;
+  EXPECT_TRUE(all_files().empty());
+  EXPECT_NE(r.err.find("SIGTERM"), std::string::npos) << r.err;
+}
+
+TEST_F(refresh_e2e, sigint_during_the_tls_handshakes_exits_130_and_writes_nothing) {
+  serve(small_spec());
+  write_file(out_ / "inductor_timm_training.csv", old_timm);
+  server_->stall(testing::stall_point::before_handshake);
+  child_process child(binary_, file_args(), clean_environment(), dir_);
+  ASSERT_TRUE(wait_until([&] { return server_->stats().connections_accepted > 0; }));
+  child.send_signal(SIGINT);
+  const auto r = child.wait(std::chrono::seconds(20));
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_EQ(all_files(), std::vector<fs::path>{"inductor_timm_training.csv"});
+  EXPECT_EQ(read_file(out_ / "inductor_timm_training.csv"), old_timm);
+}
+
+// Lowers the file size limit of the processes this test starts, as a full disk would stop their
+// writes; SIGXFSZ is ignored so that the write fails with an error instead of killing the writer.
+class scoped_file_size_limit {
+ public:
+  explicit scoped_file_size_limit(rlim_t bytes) {
+    getrlimit(RLIMIT_FSIZE, &saved_);
+    const rlimit lowered{bytes, saved_.rlim_max};
+    setrlimit(RLIMIT_FSIZE, &lowered);
+    saved_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+  }
+  ~scoped_file_size_limit() {
+    setrlimit(RLIMIT_FSIZE, &saved_);
+    std::signal(SIGXFSZ, saved_handler_);
+  }
+  scoped_file_size_limit(const scoped_file_size_limit&) = delete;
+  scoped_file_size_limit& operator=(const scoped_file_size_limit&) = delete;
+
+ private:
+  rlimit saved_{};
+  void (*saved_handler_)(int) = nullptr;
+};
+
+TEST_F(refresh_e2e, a_full_disk_keeps_every_old_file_leaves_no_temp_and_exits_1) {
+  serve(small_spec());
+  write_file(out_ / "inductor_timm_training.csv", old_timm);
+  process_result r;
+  {
+    // Each file the snapshot gives is larger than this; the old file is smaller.
+    const scoped_file_size_limit full(old_timm.size() + 16);
+    r = run(file_args());
+  }
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(all_files(), std::vector<fs::path>{"inductor_timm_training.csv"});
+  EXPECT_EQ(read_file(out_ / "inductor_timm_training.csv"), old_timm);
+  EXPECT_NE(r.err.find("inductor_timm_training.csv"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
 }
 
 TEST_F(refresh_e2e, usage_errors_exit_2) {

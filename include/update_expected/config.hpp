@@ -78,6 +78,8 @@ inline constexpr std::string_view default_artifacts_url = "https://gha-artifacts
 struct config {
     /// Lowercase hex: 40 digits, or (github source only) a shorter prefix; or "latest" (github only).
     std::string sha;
+    /// For sha == "latest": the branch whose newest completed push run gives the SHA; not empty.
+    std::string branch = "main";
     repository repo;
     source_kind source = source_kind::github;
     /// The source's endpoint (http(s), no credentials in it); empty for source_kind::jobs_file.
@@ -104,6 +106,9 @@ struct config {
     unsigned retries = 4;                          ///< retries after the first attempt of a request
 
     bool dry_run = false;  ///< do everything but write
+    /// An incomplete (suite, phase) is merged into its existing file: rows that arrived replace
+    /// their namesakes, the others stay (the run still exits 1).
+    bool allow_partial = false;
     bool quiet = false;    ///< errors and the summary line only (never together with verbose)
     bool verbose = false;  ///< per-artifact details
 

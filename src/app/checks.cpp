@@ -81,6 +81,17 @@ std::string check_sha(std::string sha, source_kind source) {
     return sha;
 }
 
+std::string check_branch(std::string_view branch) {
+    const bool bad_char = std::any_of(branch.begin(), branch.end(), [](char c) {
+        return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '~' || c == '^' || c == ':' || c == '?' ||
+               c == '*' || c == '[' || c == '\\';
+    });
+    if (branch.empty() || bad_char || branch.find("..") != std::string_view::npos || branch.starts_with('-')) {
+        refuse("--branch {}: not a git branch name", shown(branch));
+    }
+    return std::string(branch);
+}
+
 repository check_repo(std::string_view text) {
     const auto slash = text.find('/');
     const auto owner = text.substr(0, slash);

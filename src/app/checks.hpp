@@ -40,6 +40,10 @@ template <typename... Args>
 /// Lowercase 40-hex SHA; a 4..39-digit prefix or "latest" only with the github source.
 [[nodiscard]] std::string check_sha(std::string sha, source_kind source);
 
+/// A git branch name as `latest` looks it up: not empty, no spaces, control characters or `..`, not
+/// starting with '-' (the API gets it percent-encoded, so the check is for the user's sake).
+[[nodiscard]] std::string check_branch(std::string_view branch);
+
 /// OWNER/NAME with GitHub's name characters only.
 [[nodiscard]] repository check_repo(std::string_view text);
 

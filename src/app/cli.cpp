@@ -34,10 +34,10 @@ constexpr std::string_view expected_subdir = "benchmarks/dynamo/ci_expected_accu
 // Every option is bound to text, so every message about a value is ours (the same with the Debian
 // CLI11 and the wrap's newer one) and names the flag.
 struct raw_options {
-    std::string sha, repo, source, query_url, jobs_file, artifacts_url, output_dir, columns;
+    std::string sha, branch, repo, source, query_url, jobs_file, artifacts_url, output_dir, columns;
     std::string concurrency, ca_file, timeout, retries;
     std::vector<std::string> workflows, configs, benchmarks, exclude_jobs;
-    bool dry_run = false, quiet = false, verbose = false;
+    bool dry_run = false, allow_partial = false, quiet = false, verbose = false;
 };
 
 constexpr std::string_view description =
@@ -47,6 +47,8 @@ constexpr std::string_view description =
     "written; each file is either left as it was or replaced whole.";
 
 constexpr std::string_view footer_rest = R"(Environment:
+  GITHUB_TOKEN, GH_TOKEN    a GitHub token (the first one set) for the github
+                            source: 5,000 API requests an hour instead of 60
   CH_KEY_ID, CH_KEY_SECRET  the ClickHouse key (needed by --source clickhouse)
   HTTPS_PROXY, ALL_PROXY    http:// proxy for https requests (or lower case)
   NO_PROXY                  hosts that bypass it: suffixes, *, IPs, CIDR ranges
@@ -59,8 +61,9 @@ Exit status (when several apply, the first of this list):
   3    the job rows could not be had (network, authentication, rate limit,
        bad answer); nothing written
   130  interrupted (SIGINT), 143 terminated (SIGTERM); no file left half-written
-  75   try again later: another run holds the output directory, or the commit
-       has no wanted jobs yet
+  75   try again later: another run holds the output directory, the commit
+       has no wanted jobs yet, or (github) some wanted jobs have not completed:
+       their suites are not written, the others are
   1    some (suite, phase) incomplete or failed; the complete ones were written
   0    every wanted (suite, phase) written or already up to date)";
 
@@ -129,15 +132,20 @@ void declare_options(CLI::App& app, raw_options& raw) {
         app.add_option(name, into, wrapped(help))->type_name(type);
     };
 
-    app.add_option("SHA", raw.sha, "the commit whose CI results to use (40 hex digits)")
+    app.add_option("SHA", raw.sha,
+                   wrapped("the commit whose CI results to use: 40 hex digits; with the github source "
+                           "also a shorter hex prefix, or `latest` (the newest commit on --branch whose "
+                           "run of the first --workflow has completed)"))
         ->type_name("")
         ->required();
+    single("--branch", raw.branch, "NAME", "the branch `latest` looks at (default main)");
     single("--repo", raw.repo, "OWNER/NAME", "the GitHub repository (default pytorch/pytorch)");
     single("--source", raw.source, "NAME",
-           "where the job rows come from: clickhouse or rockset (default github, not available yet)");
+           "where the job rows come from: github (the default; the REST API), clickhouse or rockset");
     single("--query-url", raw.query_url, "URL",
-           "the source's endpoint: the ClickHouse query endpoint or the Rockset-style lambda URL "
-           "(required for them: no public default); https, or http to localhost only");
+           "the source's endpoint: the GitHub API base (default https://api.github.com), the "
+           "ClickHouse query endpoint or the Rockset-style lambda URL (required for those two: no "
+           "public default); https, or http to localhost only");
     single("--jobs-file", raw.jobs_file, "PATH",
            "read the job rows from a JSON file ({\"data\":[...]}, {\"results\":[...]} or [...]) "
            "instead of a source; not with --source or --query-url");
@@ -169,6 +177,9 @@ void declare_options(CLI::App& app, raw_options& raw) {
            "between body bytes; fractions allowed (default 30)");
     single("--retries", raw.retries, "N", "retries after the first attempt of a request, 0 to 20 (default 4)");
     app.add_flag("--dry-run", raw.dry_run, wrapped("do everything but write; report what would change; same exit status"));
+    app.add_flag("--allow-partial", raw.allow_partial,
+                 wrapped("merge an incomplete (suite, phase) into its file: rows that arrived replace their "
+                         "namesakes, every other row stays; the exit status is still 1"));
     app.add_flag("-q,--quiet", raw.quiet, wrapped("no report and no warnings: errors and the summary line only"));
     app.add_flag("-v,--verbose", raw.verbose, wrapped("per artifact: candidate chosen, URL, bytes, attempts, seconds"));
 }
@@ -198,16 +209,6 @@ void refuse_extras(const CLI::App& app) {
     }
     for (const std::string& extra : app.remaining()) {
         if (extra != "--") refuse("unexpected argument {}: give one SHA", shown(extra));
-    }
-}
-
-// The github source, and with it `latest` and short SHAs, arrives with a later issue. Until then
-// this is the one place that refuses it; that issue deletes this function and its call.
-void refuse_what_this_release_lacks(source_kind source, std::string_view sha) {
-    if (sha == "latest") refuse("`latest` needs the github source, not available yet; give the full 40-hex SHA");
-    if (source == source_kind::github) {
-        refuse("the github source is not available yet: use --source clickhouse or --source rockset "
-               "with --query-url, or --jobs-file");
     }
 }
 
@@ -266,8 +267,12 @@ config check(const raw_options& raw, const CLI::App& app, const environment& env
 
     config settings;
     check_source(raw, app, settings, working_directory);
-    refuse_what_this_release_lacks(settings.source, raw.sha);
     settings.sha = check_sha(raw.sha, settings.source);
+    if (app.count("--branch") > 0) {
+        // Silently ignoring it would let a cron line believe it follows a branch it does not.
+        if (settings.sha != "latest") refuse("--branch {} is for `latest`: a SHA names its commit already", shown(raw.branch));
+        settings.branch = check_branch(raw.branch);
+    }
     if (app.count("--repo") > 0) settings.repo = check_repo(raw.repo);
 
     if (!raw.workflows.empty()) {
@@ -297,6 +302,7 @@ config check(const raw_options& raw, const CLI::App& app, const environment& env
     settings.output_dir = check_output_dir(raw, working_directory);
 
     settings.dry_run = raw.dry_run;
+    settings.allow_partial = raw.allow_partial;
     settings.quiet = raw.quiet;
     settings.verbose = raw.verbose;
 
@@ -372,6 +378,7 @@ std::string describe(const config& settings) {
     std::string out;
     auto line = [&out](std::string_view name, std::string_view value) { out += fmt::format("{}: {}\n", name, value); };
     line("sha", settings.sha);
+    if (settings.sha == "latest") line("branch", settings.branch);
     line("repo", settings.repo.slug());
     line("source", to_string(settings.source));
     if (settings.source == source_kind::jobs_file) line("jobs file", settings.jobs_file.string());
@@ -388,6 +395,7 @@ std::string describe(const config& settings) {
     line("timeout", fmt::format("{} ms per stage", settings.timeout.count()));
     line("retries", fmt::format("{}", settings.retries));
     line("dry run", settings.dry_run ? "yes" : "no");
+    line("allow partial", settings.allow_partial ? "yes" : "no");
     line("GITHUB_TOKEN/GH_TOKEN", set_or_unset(settings.creds.github_token));
     line("CH_KEY_ID", set_or_unset(settings.creds.clickhouse_key_id));
     line("CH_KEY_SECRET", set_or_unset(settings.creds.clickhouse_key_secret));

@@ -1,5 +1,6 @@
 #include "update_expected/app/refresh.hpp"
 
+#include "job_rows.hpp"
 #include "update_expected/app/artifact_reader.hpp"
 #include "update_expected/expected/atomic_file.hpp"
 #include "update_expected/expected/directory_lock.hpp"
@@ -7,7 +8,6 @@
 #include "update_expected/jobs/artifact.hpp"
 #include "update_expected/jobs/selection.hpp"
 #include "update_expected/net/client.hpp"
-#include "update_expected/sources/job_source.hpp"
 
 #include <chrono>
 #include <csignal>
@@ -29,8 +29,8 @@ namespace {
 using clock = std::chrono::steady_clock;
 constexpr std::array<jobs::phase, 2> all_phases{jobs::phase::training, jobs::phase::inference};
 
-// How one shard ended.
-enum class shard_end { pending, delivered, not_there, failed };
+// How one shard ended. `running`: its newest job has not completed (its suite is pending).
+enum class shard_end { pending, delivered, not_there, failed, running };
 
 struct shard_state {
   std::size_t candidate = 0;  // index into the plan's candidates of the one being tried
@@ -72,7 +72,7 @@ std::string format_bytes(std::uint64_t bytes) {
 class refresh {
  public:
   refresh(const config& settings, std::ostream& out, std::ostream& err)
-      : settings_(settings), out_(out), err_(err), signals_(io_, SIGINT, SIGTERM) {}
+      : settings_(settings), out_(out), err_(err), signals_(io_, SIGINT, SIGTERM), sha_(settings.sha) {}
 
   exit_code run();
 
@@ -80,12 +80,13 @@ class refresh {
   bool make_client();
   void watch_signals();
   void request_rows();
-  void on_rows(sources::rows_answer answer);
+  void on_rows(detail::job_rows rows);
   void start_suite(suite_state& suite);
   void fetch_shard(suite_state& suite, unsigned shard);
   void on_fetched(suite_state& suite, unsigned shard, artifact_reader& reader, const net::outcome& result);
   void finish_shard(suite_state& suite, unsigned shard, shard_end end, std::string reason);
   void decide(suite_state& suite);
+  bool decided_pending(suite_state& suite);
   void write_phase(suite_state& suite, const std::string& phase);
   void warn(const std::string& line) {
     if (!settings_.quiet) err_ << "warning: " << line << '\n';
@@ -98,6 +99,7 @@ class refresh {
   void stop() {
     signals_.cancel();
     client_->cancel();
+    source_client_->cancel();
   }
   std::size_t suites_open_ = 0;
 
@@ -107,6 +109,12 @@ class refresh {
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
   std::unique_ptr<net::client> client_;
+  // The job source's own client: its refusals are answers to read (a 403 is a rate limit or bad
+  // credentials, a 404 an unknown commit), not artifacts to ask for again.
+  std::unique_ptr<net::client> source_client_;
+  // A GitHub rate-limit wait is a timer the client's cancel() cannot reach.
+  std::shared_ptr<sources::wait_canceller> waits_ = std::make_shared<sources::wait_canceller>();
+  std::string sha_;  // the SHA of the rows: settings_.sha, or what a prefix or `latest` resolved to
   std::optional<net::url> artifacts_;
   std::list<suite_state> suites_;  // stable addresses: transfers refer to their suite
   tally tally_;
@@ -146,6 +154,8 @@ bool refresh::make_client() {
   if (settings_.ca_file) options.tls.ca_file = settings_.ca_file->string();
   try {
     client_ = std::make_unique<net::client>(io_, options);
+    options.retry.not_there_retries = 0;
+    source_client_ = std::make_unique<net::client>(io_, options);
   } catch (const std::system_error& e) {
     error(e.what());
     return false;
@@ -161,38 +171,28 @@ void refresh::watch_signals() {
     error(fmt::format("interrupted by {}: stopping transfers; files are left as they were or complete",
                       signal == SIGINT ? "SIGINT" : "SIGTERM"));
     client_->cancel();
+    source_client_->cancel();
+    waits_->cancel();
   });
 }
 
 void refresh::request_rows() {
-  if (settings_.source == source_kind::jobs_file) {
-    // Posted, so a signal or the warm-up connections are served by the same loop as everything else.
-    boost::asio::post(io_, [this] { on_rows(sources::read_jobs_file(settings_.jobs_file)); });
-    return;
-  }
-  std::error_code ec;
-  auto endpoint = net::url::parse(settings_.query_url, ec);
-  if (!endpoint) {
-    error(fmt::format("--query-url: {}", ec.message()));
-    raise(exit_code::usage);
-    return stop();
-  }
-  sources::query q;
-  q.kind = settings_.source == source_kind::clickhouse ? sources::query_kind::clickhouse
-                                                        : sources::query_kind::rockset;
-  q.endpoint = *endpoint;
-  q.repo = settings_.repo.slug();
-  q.sha = settings_.sha;
-  q.key_id = settings_.creds.clickhouse_key_id.reveal();
-  q.key_secret = settings_.creds.clickhouse_key_secret.reveal();
-  sources::fetch_rows(*client_, q, [this](sources::rows_answer answer) { on_rows(std::move(answer)); });
+  detail::rows_hooks hooks;
+  hooks.notice = [this](const std::string& line) { warn(line); };
+  hooks.canceller = waits_;
+  detail::request_job_rows(io_, *source_client_, settings_, std::move(hooks),
+                           [this](detail::job_rows rows) { on_rows(std::move(rows)); });
 }
 
-void refresh::on_rows(sources::rows_answer answer) {
+void refresh::on_rows(detail::job_rows rows) {
   if (interrupted_) return;
+  sha_ = std::move(rows.sha);
+  // -q keeps stdout to the summary line, which names the SHA too (its first 12 digits).
+  if (!rows.chosen.empty() && !settings_.quiet) out_ << rows.chosen << '\n';
+  auto& answer = rows.answer;
   if (!answer.ok()) {
     error(answer.message);
-    raise(settings_.source == source_kind::jobs_file ? exit_code::usage : exit_code::source_failed);
+    raise(rows.failure);
     return stop();
   }
   if (answer.skipped.total() > 0) {
@@ -201,7 +201,7 @@ void refresh::on_rows(sources::rows_answer answer) {
   jobs::job_plan plan = jobs::select_jobs(answer.rows, settings_.selection);
   if (plan.suites.empty()) {
     error(fmt::format("no wanted jobs for {} yet ({} rows, none of a wanted workflow and suite): try again later",
-                      settings_.sha, answer.rows.size()));
+                      sha_, answer.rows.size()));
     raise(exit_code::try_again);
     return stop();
   }
@@ -243,6 +243,8 @@ void refresh::start_suite(suite_state& suite) {
 
 void refresh::fetch_shard(suite_state& suite, unsigned shard) {
   const auto& candidate = suite.plan.shards[shard - 1][suite.shards[shard - 1].candidate];
+  // Its artifact may still come: neither fetched nor replaced by an older job's (domain.md 2).
+  if (!candidate.row.completed) return finish_shard(suite, shard, shard_end::running, "job still running");
   net::request req;
   std::error_code ec;
   auto target = net::url::parse(
@@ -307,7 +309,29 @@ void refresh::finish_shard(suite_state& suite, unsigned shard, shard_end end, st
   if (suite.tables.all_in()) decide(suite);
 }
 
+// A suite with a shard whose job is still running is not written at all, even with --allow-partial:
+// the run is to be repeated once the job is done (exit 75).
+bool refresh::decided_pending(suite_state& suite) {
+  std::string running;
+  for (unsigned shard = 1; shard <= suite.plan.shard_count; ++shard) {
+    const auto& state = suite.shards[shard - 1];
+    if (state.end != shard_end::running) continue;
+    const auto& job = suite.plan.shards[shard - 1][state.candidate].row;
+    warn(fmt::format("{} shard {}/{}: job {} has not completed yet ({}): the suite is not written; try again later",
+                     suite.label(), shard, suite.plan.shard_count, job.id, job.status.value_or("status unknown")));
+    running += fmt::format("{}shard {}/{}: job still running", running.empty() ? "" : ", ", shard, suite.plan.shard_count);
+  }
+  if (running.empty()) return false;
+  tally_.incomplete.push_back(fmt::format("{} ({})", suite.label(), running));
+  raise(exit_code::try_again);
+  return true;
+}
+
 void refresh::decide(suite_state& suite) {
+  if (decided_pending(suite)) {
+    if (--suites_open_ == 0) stop();
+    return;
+  }
   for (const auto& phase : suite.tables.phases()) {
     switch (suite.tables.status(phase)) {
       case expected::phase_status::complete:
@@ -321,6 +345,7 @@ void refresh::decide(suite_state& suite) {
         }
         tally_.incomplete.push_back(fmt::format("{}_{} ({})", suite.label(), phase, missing));
         raise(exit_code::incomplete);
+        if (settings_.allow_partial && !interrupted_) write_phase(suite, phase);
         break;
       }
       case expected::phase_status::absent:
@@ -336,7 +361,8 @@ void refresh::decide(suite_state& suite) {
 
 void refresh::write_phase(suite_state& suite, const std::string& phase) {
   const auto& existing = suite.existing.at(phase);
-  const auto content = expected::content_to_write(suite.tables, phase, existing ? &*existing : nullptr, false);
+  const auto content = expected::content_to_write(suite.tables, phase, existing ? &*existing : nullptr,
+                                                    settings_.allow_partial);
   if (!content) return;
   const auto path = expected::expected_file_path(settings_.output_dir, suite.baseline(), suite.plan.suite, phase);
   if (settings_.dry_run) {
@@ -367,7 +393,7 @@ void refresh::write_phase(suite_state& suite, const std::string& phase) {
 
 void refresh::summarize(clock::duration elapsed) {
   const double seconds = std::chrono::duration<double>(elapsed).count();
-  std::string line = fmt::format("update-expected {}: {} {}, {} unchanged", settings_.sha.substr(0, 12),
+  std::string line = fmt::format("update-expected {}: {} {}, {} unchanged", sha_.substr(0, 12),
                                  tally_.written, settings_.dry_run ? "would be written" : "written",
                                  tally_.unchanged);
   if (!tally_.incomplete.empty()) {

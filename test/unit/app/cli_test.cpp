@@ -46,7 +46,7 @@ void write_file(const fs::path& path, const std::string& text) {
 }
 
 // A PyTorch-like checkout with the working directory two levels below its root; a rockset source
-// is the base of most tests since the github source is refused in this release.
+// is the base of most tests (it needs every source flag, so it shows that each one is read).
 class Cli : public ::testing::Test {
 protected:
     Cli() {
@@ -228,15 +228,47 @@ TEST_F(Cli, MissingOrExtraShaIsAUsageError) {
     EXPECT_CONTAINS(refused(two), "unexpected argument");
 }
 
-TEST_F(Cli, LatestAndTheGithubSourceAreNotAvailableYet) {
-    EXPECT_CONTAINS(refused({sha}), "the github source is not available yet");
-    EXPECT_CONTAINS(refused({"--source", "github", sha}), "the github source is not available yet");
-    EXPECT_CONTAINS(refused({"--source", "github", "--query-url", "https://ghe.example/api", sha}), "not available yet");
-    EXPECT_CONTAINS(refused({sha.substr(0, 8)}), "the github source is not available yet");
-    EXPECT_CONTAINS(refused({"latest"}), "`latest` needs the github source, not available yet");
-    std::vector<std::string> latest = rockset({});
-    latest.back() = "latest";
-    EXPECT_CONTAINS(refused(latest), "`latest` needs the github source, not available yet");
+TEST_F(Cli, GithubIsTheDefaultSourceWithThePublicApi) {
+    const config c = parsed({sha});
+    EXPECT_EQ(c.source, source_kind::github);
+    EXPECT_EQ(c.query_url, "https://api.github.com");
+    EXPECT_EQ(c.sha, sha);
+    const config ghe = parsed({"--source", "github", "--query-url", "https://ghe.example/api/v3", sha});
+    EXPECT_EQ(ghe.source, source_kind::github);
+    EXPECT_EQ(ghe.query_url, "https://ghe.example/api/v3");
+    EXPECT_CONTAINS(refused({"--query-url", "http://api.github.com", sha}), "--query-url");
+}
+
+TEST_F(Cli, ShortShasAndLatestAreForTheGithubSource) {
+    EXPECT_EQ(parsed({"0123ABC"}).sha, "0123abc");
+    EXPECT_EQ(parsed({sha.substr(0, 4)}).sha, sha.substr(0, 4));
+    EXPECT_CONTAINS(refused({"abc"}), "too short");
+    const config latest = parsed({"latest"});
+    EXPECT_EQ(latest.sha, "latest");
+    EXPECT_EQ(latest.branch, "main");
+    std::vector<std::string> args = rockset({});
+    args.back() = "latest";
+    EXPECT_CONTAINS(refused(args), "`latest` needs the github source");
+    args.back() = "0123abc";
+    EXPECT_CONTAINS(refused(args), "only the github source can resolve it");
+    EXPECT_CONTAINS(refused({"--jobs-file", "jobs.json", "0123abc"}), "only the github source can resolve it");
+}
+
+TEST_F(Cli, BranchIsForLatest) {
+    EXPECT_EQ(parsed({"latest", "--branch", "viable/strict"}).branch, "viable/strict");
+    EXPECT_EQ(parsed({"--branch=release/2.9", "latest"}).branch, "release/2.9");
+    EXPECT_CONTAINS(refused({sha, "--branch", "main"}), "--branch 'main' is for `latest`");
+    EXPECT_CONTAINS(refused({"latest", "--branch", ""}), "not a git branch name");
+    EXPECT_CONTAINS(refused({"latest", "--branch", "a..b"}), "not a git branch name");
+    EXPECT_CONTAINS(refused({"latest", "--branch", "a b"}), "not a git branch name");
+    EXPECT_CONTAINS(refused({"latest", "--branch", "--dry-run"}), "--branch needs a value");
+}
+
+TEST_F(Cli, AllowPartialIsAFlag) {
+    EXPECT_FALSE(parsed(rockset({})).allow_partial);
+    EXPECT_TRUE(parsed(rockset({"--allow-partial"})).allow_partial);
+    EXPECT_TRUE(parsed({"--jobs-file", "jobs.json", sha, "--allow-partial"}).allow_partial);
+    EXPECT_CONTAINS(refused(rockset({"--allow-partial=maybe"})), "--allow-partial");
 }
 
 TEST_F(Cli, SourceMustBeKnownAndHaveAnEndpoint) {
@@ -414,7 +446,7 @@ TEST_F(Cli, HelpExplainsEverythingAndExitsZero) {
         for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 80U) << line;
         EXPECT_CONTAINS(help, "refresh PyTorch's expected-accuracy CSVs");
         EXPECT_CONTAINS(help, "Usage: update-expected [OPTIONS] SHA");
-        for (const char* flag : {"--repo", "--source", "--query-url", "--jobs-file", "--artifacts-url", "--output-dir",
+        for (const char* flag : {"--branch", "--allow-partial", "--repo", "--source", "--query-url", "--jobs-file", "--artifacts-url", "--output-dir",
                                  "--workflow", "--config", "--benchmark", "--exclude-job", "--columns", "-j,--concurrency",
                                  "--ca-file", "--timeout", "--retries", "--dry-run", "-q,--quiet", "-v,--verbose",
                                  "--version", "--help"}) {
@@ -424,18 +456,20 @@ TEST_F(Cli, HelpExplainsEverythingAndExitsZero) {
                                  "default 30", "default 4", "inductor, inductor-periodic", "huggingface, timm, torchbench",
                                  "build, runner-determinator, unit-test, cuda13", "name,accuracy,graph_breaks",
                                  "dynamic_cpu_aot_inductor_amp_freezing", "CH_KEY_ID", "CH_KEY_SECRET", "HTTPS_PROXY",
-                                 "NO_PROXY", "SSL_CERT_FILE", "75 ", "130", "143"}) {
+                                 "NO_PROXY", "SSL_CERT_FILE", "GITHUB_TOKEN", "GH_TOKEN", "https://api.github.com",
+                                 "`latest`", "default main", "some wanted jobs have not completed", "75 ", "130",
+                                 "143"}) {
             EXPECT_CONTAINS(help, fact);
         }
         // Flags of later issues are absent, not present and fake.
-        for (const char* later : {"--branch", "--allow-partial", "--cache-dir", "--no-cache", "--progress", "--summary-json"}) {
+        for (const char* later : {"--cache-dir", "--no-cache", "--progress", "--summary-json"}) {
             EXPECT_EQ(help.find(later), std::string::npos) << later;
         }
     }
 }
 
 TEST_F(Cli, LaterFlagsAreUnknownForNow) {
-    for (const char* later : {"--branch", "--allow-partial", "--cache-dir", "--no-cache", "--progress", "--summary-json"}) {
+    for (const char* later : {"--cache-dir", "--no-cache", "--progress", "--summary-json"}) {
         std::vector<std::string> args = rockset({later});
         EXPECT_CONTAINS(refused(args), "unknown option '"s + later + "'");
     }
@@ -490,7 +524,9 @@ TEST_F(Cli, SecretsNeverAppearInAnyText) {
     streamed << c.creds.github_token << c.creds.clickhouse_key_id << c.creds.clickhouse_key_secret << ue::secret();
     EXPECT_EQ(streamed.str(), "<redacted><redacted><redacted><unset>");
 
-    for (const std::vector<std::string>& bad : {std::vector<std::string>{sha}, {"--bogus", sha}, {"latest"}, {"--help"},
+    for (const std::vector<std::string>& bad : {std::vector<std::string>{sha, "--branch", "x"}, {"--bogus", sha},
+                                                {"latest", "--source", "rockset", "--query-url", "https://x.example"},
+                                                {"--help"},
                                                 {"--source", "clickhouse", sha}, {"--jobs-file", "nope", sha}}) {
         absent(std::get<early_exit>(run(bad)).text);
     }
@@ -501,6 +537,7 @@ TEST_F(Cli, DescribeNamesEverySetting) {
     for (const std::string& line : std::vector<std::string>{"source: jobs-file\n", "jobs file: " + (working / "jobs.json").string() + "\n",
                                     "excluded jobs: (none)\n", "repo: pytorch/pytorch\n", "concurrency: 16\n",
                                     "timeout: 30000 ms per stage\n", "retries: 4\n", "dry run: no\n",
+                                    "allow partial: no\n",
                                     "GITHUB_TOKEN/GH_TOKEN: unset\n"}) {
         EXPECT_CONTAINS(text, line);
     }

@@ -189,7 +189,7 @@ TEST_F(refresh_e2e, sigint_mid_transfer_leaves_every_file_old_or_new_and_exits_1
   write_file(out_ / "inductor_timm_training.csv", "name,accuracy,graph_breaks\n\n\n\nOld,pass,1\n");
   const auto* stalled = snap_.find_artifact("inductor_timm", 2);
   server_->stall(testing::stall_point::mid_body, "/" + stalled->path, 100);
-  child_process child(binary_, file_args(), clean_environment(), dir_);
+  child_process child(binary_, file_args(), environment(), dir_);
   // Wait until the stalled transfer has started, then interrupt.
   for (int i = 0; i < 600; ++i) {
     bool seen = false;

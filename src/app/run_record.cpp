@@ -3,6 +3,7 @@
 #include "update_expected/expected/atomic_file.hpp"
 #include "update_expected/report/summary_json.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace ue::app {
@@ -57,7 +58,10 @@ void run_record::finish(exit_code code, std::chrono::milliseconds elapsed) {
 
 std::string run_record::what_changed(bool colour) const {
   if (changes_.empty()) return {};
-  return report::render_changes(changes_, {.colour = colour, .dry_run = summary_.dry_run});
+  // Suites finish in whatever order their transfers do: by path, two runs read alike.
+  auto sorted = changes_;
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  return report::render_changes(sorted, {.colour = colour, .dry_run = summary_.dry_run});
 }
 
 std::string run_record::write_json(const std::filesystem::path& path) const {

@@ -40,7 +40,7 @@ class run_record {
   void finish(exit_code code, std::chrono::milliseconds elapsed);
 
   const report::run_summary& summary() const noexcept { return summary_; }
-  // The what-changed report of the files whose content was decided; empty when there is none.
+  // The what-changed report of the files whose content was decided, by path; empty when none.
   std::string what_changed(bool colour) const;
   // The --summary-json document, written atomically to `path`. Returns why it could not be
   // written, or an empty string.

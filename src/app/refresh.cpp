@@ -15,6 +15,7 @@
 #include "update_expected/sources/job_source.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <csignal>
 #include <list>
 #include <map>
@@ -166,13 +167,15 @@ exit_code refresh::run() {
 
 void refresh::open_cache() {
   if (!settings_.cache_dir) return;
+  // --dry-run reads the cache but adds nothing: it changes nothing on disk, not even a new directory.
+  std::error_code ec;
+  if (settings_.dry_run && !std::filesystem::is_directory(*settings_.cache_dir, ec)) return;
   cache_.emplace(*settings_.cache_dir);
   if (cache_->open_error().code) {
     warn(fmt::format("{}: running without the rerun cache", cache_->open_error().describe()));
     cache_.reset();
     return;
   }
-  // --dry-run reads the cache but adds nothing: it changes nothing on disk.
   if (!settings_.dry_run) cache_writer_.emplace(*settings_.cache_dir);
 }
 

@@ -72,6 +72,13 @@ struct repository {
     [[nodiscard]] std::string slug() const { return owner + '/' + name; }
 };
 
+/// `--progress`: when the live progress line is drawn on stderr.
+enum class progress_display {
+    automatic,  ///< only when stderr is a terminal
+    always,     ///< even into a file or pipe
+    never,
+};
+
 inline constexpr std::string_view default_github_api_url = "https://api.github.com";
 inline constexpr std::string_view default_artifacts_url = "https://gha-artifacts.s3.amazonaws.com";
 
@@ -104,6 +111,13 @@ struct config {
     std::optional<std::filesystem::path> ca_file;  ///< absolute, readable; added to the system store
     std::chrono::milliseconds timeout{30'000};     ///< deadline of each network stage, > 0
     unsigned retries = 4;                          ///< retries after the first attempt of a request
+
+    /// The rerun cache directory (absolute); unset with --no-cache or when neither --cache-dir,
+    /// XDG_CACHE_HOME nor HOME gives one. Created when missing.
+    std::optional<std::filesystem::path> cache_dir;
+    progress_display progress = progress_display::automatic;
+    /// --summary-json: absolute path of the JSON report, written atomically at the end of the run.
+    std::optional<std::filesystem::path> summary_json;
 
     bool dry_run = false;  ///< do everything but write
     /// An incomplete (suite, phase) is merged into its existing file: rows that arrived replace

@@ -37,6 +37,7 @@ std::error_code artifact_reader::finish() {
 
 void artifact_reader::restart() {
   tables_.reset(shard_);
+  kept_.entries.clear();
   zip_.reset();
   entry_.reset();
   seen_phases_.clear();
@@ -50,14 +51,12 @@ std::error_code artifact_reader::on_zip(zip::reader& zip, zip::result r) {
       const auto phase = jobs::entry_phase(zip.entry().name, benchmark_);
       if (!phase) return {};
       const std::string name(jobs::to_string(*phase));
-      const auto declared = tables_.phases();
-      const bool wanted = std::find(declared.begin(), declared.end(), name) != declared.end();
-      const bool seen = std::find(seen_phases_.begin(), seen_phases_.end(), name) != seen_phases_.end();
-      if (!wanted || seen) return {};
+      if (!wanted_phase(name)) return {};
       zip.want_entry();
       phase_ = name;
       seen_phases_.push_back(name);
       tables_.stage_entry(shard_, phase_);
+      if (keep_) kept_.entries.push_back({.name = zip.entry().name, .phase = name, .header = {}, .rows = {}});
       entry_.emplace(csv::column_selection(tables_.columns(phase_).columns),
                      fmt::format("{} entry {}", context_, zip.entry().name));
       return {};
@@ -81,10 +80,7 @@ std::error_code artifact_reader::feed_entry(std::span<const std::byte> bytes) {
     std::error_code ec;
     text.remove_prefix(entry_->feed(text, ec));
     if (ec) return fail_csv(ec);
-    if (entry_->has_row()) {
-      const auto row = entry_->row();
-      tables_.stage_row(shard_, phase_, expected::row(row.begin(), row.end()));
-    }
+    if (entry_->has_row()) take_row();
   }
   return {};
 }
@@ -93,11 +89,67 @@ std::error_code artifact_reader::end_entry() {
   std::error_code ec;
   entry_->finish(ec);
   if (ec) return fail_csv(ec);
-  if (entry_->has_row()) {
-    const auto row = entry_->row();
-    tables_.stage_row(shard_, phase_, expected::row(row.begin(), row.end()));
+  if (entry_->has_row()) take_row();
+  if (keep_) {
+    const auto header = entry_->header();
+    kept_.entries.back().header.assign(header.begin(), header.end());
   }
   entry_.reset();
+  return {};
+}
+
+void artifact_reader::take_row() {
+  const auto row = entry_->row();
+  tables_.stage_row(shard_, phase_, expected::row(row.begin(), row.end()));
+  if (keep_) {
+    const auto fields = entry_->raw_row().fields;
+    kept_.entries.back().rows.emplace_back(fields.begin(), fields.end());
+  }
+}
+
+bool artifact_reader::wanted_phase(std::string_view phase) const {
+  const auto declared = tables_.phases();
+  const bool wanted = std::find(declared.begin(), declared.end(), phase) != declared.end();
+  const bool seen = std::find(seen_phases_.begin(), seen_phases_.end(), phase) != seen_phases_.end();
+  return wanted && !seen;
+}
+
+void artifact_reader::keep_for_cache(std::string url) {
+  keep_ = true;
+  kept_.url = std::move(url);
+}
+
+std::error_code artifact_reader::replay(const cache::cached_artifact& artifact) {
+  if (error_) return error_;
+  for (const auto& entry : artifact.entries) {
+    if (!wanted_phase(entry.phase)) continue;
+    seen_phases_.push_back(entry.phase);
+    tables_.stage_entry(shard_, entry.phase);
+    csv::error_info info;
+    info.context = fmt::format("{} entry {} (from the rerun cache)", context_, entry.name);
+    csv::column_selection columns(tables_.columns(entry.phase).columns);
+    const std::vector<std::string_view> header(entry.header.begin(), entry.header.end());
+    if (const auto ec = columns.bind(header)) {
+      info.code = ec;
+      error_ = ec;
+      message_ = info.describe();
+      return error_;
+    }
+    std::vector<std::string_view> fields;
+    expected::row values;
+    for (std::size_t i = 0; i < entry.rows.size(); ++i) {
+      fields.assign(entry.rows[i].begin(), entry.rows[i].end());
+      if (!columns.select(fields, values, info)) {
+        // Blank lines are not kept, so this is the data row's number, not its line in the report.
+        info.line = 0;
+        info.context += fmt::format(": data row {}", i + 1);
+        error_ = info.code;
+        message_ = info.describe();
+        return error_;
+      }
+      tables_.stage_row(shard_, entry.phase, values);
+    }
+  }
   return {};
 }
 

@@ -2,6 +2,8 @@
 
 #include "checks.hpp"
 
+#include "update_expected/cache/cache_dir.hpp"
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -35,9 +37,9 @@ constexpr std::string_view expected_subdir = "benchmarks/dynamo/ci_expected_accu
 // CLI11 and the wrap's newer one) and names the flag.
 struct raw_options {
     std::string sha, branch, repo, source, query_url, jobs_file, artifacts_url, output_dir, columns;
-    std::string concurrency, ca_file, timeout, retries;
+    std::string concurrency, ca_file, timeout, retries, cache_dir, progress, summary_json;
     std::vector<std::string> workflows, configs, benchmarks, exclude_jobs;
-    bool dry_run = false, allow_partial = false, quiet = false, verbose = false;
+    bool dry_run = false, allow_partial = false, quiet = false, verbose = false, no_cache = false;
 };
 
 constexpr std::string_view description =
@@ -53,6 +55,9 @@ constexpr std::string_view footer_rest = R"(Environment:
   HTTPS_PROXY, ALL_PROXY    http:// proxy for https requests (or lower case)
   NO_PROXY                  hosts that bypass it: suffixes, *, IPs, CIDR ranges
   SSL_CERT_FILE             CA bundle, as OpenSSL reads it
+  XDG_CACHE_HOME            the rerun cache is XDG_CACHE_HOME/update-expected
+                            (else ~/.cache/update-expected)
+  NO_COLOR                  set and not empty: no colour in the report
 Credentials come from the environment only and never appear in any output.
 
 Exit status (when several apply, the first of this list):
@@ -176,6 +181,15 @@ void declare_options(CLI::App& app, raw_options& raw) {
            "deadline of each network stage: connect, TLS handshake, response headers, longest gap "
            "between body bytes; fractions allowed (default 30)");
     single("--retries", raw.retries, "N", "retries after the first attempt of a request, 0 to 20 (default 4)");
+    single("--cache-dir", raw.cache_dir, "DIR",
+           "the rerun cache: rows of artifacts already read, so that a rerun fetches only what it "
+           "lacks (default $XDG_CACHE_HOME/update-expected, else ~/.cache/update-expected)");
+    app.add_flag("--no-cache", raw.no_cache, wrapped("neither read nor fill the rerun cache"));
+    single("--progress", raw.progress, "WHEN",
+           "live progress line on stderr: auto (only on a terminal), always or never (default auto)");
+    single("--summary-json", raw.summary_json, "PATH",
+           "write a JSON report of the run there (atomically, also when the run fails); shape in "
+           "docs/summary-json.md");
     app.add_flag("--dry-run", raw.dry_run, wrapped("do everything but write; report what would change; same exit status"));
     app.add_flag("--allow-partial", raw.allow_partial,
                  wrapped("merge an incomplete (suite, phase) into its file: rows that arrived replace their "
@@ -260,6 +274,37 @@ void check_source(const raw_options& raw, const CLI::App& app, config& settings,
     }
 }
 
+// The cache, progress and report options (cli.md): none of them changes what is written.
+void check_operability(const raw_options& raw, const CLI::App& app, const environment& env,
+                       const fs::path& working_directory, config& settings) {
+    if (raw.no_cache && app.count("--cache-dir") > 0) {
+        refuse("--no-cache and --cache-dir contradict each other: give one");
+    }
+    if (app.count("--cache-dir") > 0) {
+        if (raw.cache_dir.empty()) refuse("--cache-dir needs a directory");
+        // Created on first use: only its path is checked here.
+        settings.cache_dir = (working_directory / raw.cache_dir).lexically_normal();
+    } else if (!raw.no_cache) {
+        settings.cache_dir = cache::default_cache_dir([&env](std::string_view name) { return env(name); });
+    }
+    if (app.count("--progress") > 0) {
+        if (raw.progress == "auto") settings.progress = progress_display::automatic;
+        else if (raw.progress == "always") settings.progress = progress_display::always;
+        else if (raw.progress == "never") settings.progress = progress_display::never;
+        else refuse("--progress {}: want auto, always or never", shown(raw.progress));
+    }
+    if (app.count("--summary-json") > 0) {
+        if (raw.summary_json.empty()) refuse("--summary-json needs a file path");
+        const fs::path path = (working_directory / raw.summary_json).lexically_normal();
+        std::error_code ec;
+        if (!fs::is_directory(path.parent_path(), ec)) {
+            refuse("--summary-json {}: its directory does not exist", shown(path.string()));
+        }
+        if (fs::is_directory(path, ec)) refuse("--summary-json {}: is a directory", shown(path.string()));
+        settings.summary_json = path;
+    }
+}
+
 config check(const raw_options& raw, const CLI::App& app, const environment& env, const fs::path& working_directory) {
     refuse_extras(app);
     refuse_options_as_values(app);
@@ -300,6 +345,7 @@ config check(const raw_options& raw, const CLI::App& app, const environment& env
     }
     if (app.count("--ca-file") > 0) settings.ca_file = check_readable_file("--ca-file", working_directory, raw.ca_file);
     settings.output_dir = check_output_dir(raw, working_directory);
+    check_operability(raw, app, env, working_directory, settings);
 
     settings.dry_run = raw.dry_run;
     settings.allow_partial = raw.allow_partial;
@@ -394,6 +440,8 @@ std::string describe(const config& settings) {
     line("ca file", settings.ca_file ? settings.ca_file->string() : "(system store only)");
     line("timeout", fmt::format("{} ms per stage", settings.timeout.count()));
     line("retries", fmt::format("{}", settings.retries));
+    line("cache dir", settings.cache_dir ? settings.cache_dir->string() : "(no cache)");
+    line("summary json", settings.summary_json ? settings.summary_json->string() : "(none)");
     line("dry run", settings.dry_run ? "yes" : "no");
     line("allow partial", settings.allow_partial ? "yes" : "no");
     line("GITHUB_TOKEN/GH_TOKEN", set_or_unset(settings.creds.github_token));

@@ -3,6 +3,9 @@
 
 #include "update_expected/app/cli.hpp"
 #include "update_expected/app/refresh.hpp"
+#include "update_expected/report/colour.hpp"
+
+#include <unistd.h>
 
 #include <filesystem>
 #include <iostream>
@@ -25,7 +28,9 @@ int main(int argc, char** argv) {
     return to_int(early->code);
   }
   try {
-    return to_int(run_refresh(std::get<ue::config>(parsed), std::cout, std::cerr));
+    const output_style style{.colour = ue::report::use_colour(isatty(STDOUT_FILENO) == 1, ue::report::process_env()),
+                             .progress_terminal = isatty(STDERR_FILENO) == 1};
+    return to_int(run_refresh(std::get<ue::config>(parsed), std::cout, std::cerr, style));
   } catch (const std::exception& e) {
     // A bug, not an input problem: say so plainly rather than abort with a core dump.
     std::cerr << "error: internal error: " << e.what() << '\n';

@@ -1,7 +1,12 @@
 #include "update_expected/app/refresh.hpp"
 
 #include "job_rows.hpp"
+#include "cache_writer.hpp"
+#include "progress_ticker.hpp"
+#include "run_record.hpp"
+
 #include "update_expected/app/artifact_reader.hpp"
+#include "update_expected/cache/artifact_cache.hpp"
 #include "update_expected/expected/atomic_file.hpp"
 #include "update_expected/expected/directory_lock.hpp"
 #include "update_expected/expected/expected_file.hpp"
@@ -9,7 +14,9 @@
 #include "update_expected/jobs/selection.hpp"
 #include "update_expected/net/client.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <csignal>
 #include <list>
 #include <map>
@@ -55,24 +62,32 @@ struct suite_state {
   std::string label() const { return (plan.base == jobs::baseline::rocm ? "rocm/" : "") + plan.suite; }
 };
 
-// What the run did, for the summary line and the exit status.
-struct tally {
-  unsigned written = 0;
-  unsigned unchanged = 0;
-  std::vector<std::string> incomplete;  // "inductor_timm_training (shard 2/2: not there)"
-  unsigned artifacts = 0;
-  std::uint64_t bytes = 0;
+// One artifact being read: its reader, and what the reports say about it.
+struct transfer {
+  artifact_reader reader;
+  std::string url;
+  clock::time_point started = clock::now();
+  bool retrying = false;  // the last answer was not 2xx and the transfer goes on: a retry is coming
+
+  transfer(suite_state& suite, unsigned shard, const std::string& redacted_url)
+      : reader(suite.tables, shard, suite.plan.benchmark, redacted_url), url(redacted_url) {}
 };
 
-std::string format_bytes(std::uint64_t bytes) {
-  if (bytes < 1024 * 1024) return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024);
-  return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024 * 1024));
+bool show_progress(progress_display mode, bool terminal) {
+  switch (mode) {
+    case progress_display::automatic: return report::should_show(report::progress_mode::automatic, terminal);
+    case progress_display::always: return report::should_show(report::progress_mode::always, terminal);
+    case progress_display::never: return false;
+  }
+  return false;
 }
 
 class refresh {
  public:
-  refresh(const config& settings, std::ostream& out, std::ostream& err)
-      : settings_(settings), out_(out), err_(err), signals_(io_, SIGINT, SIGTERM), sha_(settings.sha) {}
+  refresh(const config& settings, std::ostream& out, std::ostream& err, const output_style& style)
+      : settings_(settings), out_(out), err_(err), style_(style), signals_(io_, SIGINT, SIGTERM),
+        progress_(io_, err, show_progress(settings.progress, style.progress_terminal)),
+        record_(settings) {}
 
   exit_code run();
 
@@ -83,21 +98,34 @@ class refresh {
   void on_rows(detail::job_rows rows);
   void start_suite(suite_state& suite);
   void fetch_shard(suite_state& suite, unsigned shard);
-  void on_fetched(suite_state& suite, unsigned shard, artifact_reader& reader, const net::outcome& result);
+  void open_cache();
+  bool from_cache(suite_state& suite, unsigned shard, const std::string& url);
+  void on_fetched(suite_state& suite, unsigned shard, transfer& t, const net::outcome& result);
+  void record_artifact(const suite_state& suite, unsigned shard, report::artifact_result a);
+  report::file_result complete_result(const suite_state& suite, const std::string& phase) const;
+  report::file_result incomplete_result(const suite_state& suite, const std::string& phase) const;
   void finish_shard(suite_state& suite, unsigned shard, shard_end end, std::string reason);
   void decide(suite_state& suite);
   bool decided_pending(suite_state& suite);
-  void write_phase(suite_state& suite, const std::string& phase);
+  // Writes (or, with --dry-run, compares) the phase's file and records `file` with the outcome.
+  void write_phase(suite_state& suite, const std::string& phase, report::file_result file);
   void warn(const std::string& line) {
-    if (!settings_.quiet) err_ << "warning: " << line << '\n';
+    if (settings_.quiet) return;
+    progress_.clear();
+    err_ << "warning: " << line << '\n';
   }
-  void error(const std::string& line) { err_ << "error: " << line << '\n'; }
+  void error(const std::string& line) {
+    progress_.clear();
+    err_ << "error: " << line << '\n';
+    if (first_error_.empty()) first_error_ = line;
+  }
   void raise(exit_code code) { code_ = combine(code_, code); }
   void summarize(clock::duration elapsed);
-  // Nothing is left to do: let the loop run dry (the signal wait and idle pooled connections
-  // would otherwise keep it alive).
+  // Nothing is left to do: let the loop run dry (the signal wait, the progress timer and idle
+  // pooled connections would otherwise keep it alive).
   void stop() {
     signals_.cancel();
+    progress_.stop();
     client_->cancel();
     source_client_->cancel();
   }
@@ -106,18 +134,23 @@ class refresh {
   const config& settings_;
   std::ostream& out_;
   std::ostream& err_;
+  output_style style_;
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
+  progress_ticker progress_;
   std::unique_ptr<net::client> client_;
   // The job source's own client: its refusals are answers to read (a 403 is a rate limit or bad
   // credentials, a 404 an unknown commit), not artifacts to ask for again.
   std::unique_ptr<net::client> source_client_;
   // A GitHub rate-limit wait is a timer the client's cancel() cannot reach.
   std::shared_ptr<sources::wait_canceller> waits_ = std::make_shared<sources::wait_canceller>();
-  std::string sha_;  // the SHA of the rows: settings_.sha, or what a prefix or `latest` resolved to
   std::optional<net::url> artifacts_;
   std::list<suite_state> suites_;  // stable addresses: transfers refer to their suite
-  tally tally_;
+  // The rerun cache: looked up on this thread; filled by the writer's thread (see cache_writer).
+  std::optional<cache::artifact_cache> cache_;
+  std::optional<cache_writer> cache_writer_;
+  run_record record_;
+  std::string first_error_;
   exit_code code_ = exit_code::ok;
   bool interrupted_ = false;
 };
@@ -128,16 +161,33 @@ exit_code refresh::run() {
   auto lock = expected::directory_lock::acquire(settings_.output_dir);
   if (!lock) {
     error(lock.error().message);
-    return lock.error().code == expected::error::directory_busy ? exit_code::try_again : exit_code::usage;
+    raise(lock.error().code == expected::error::directory_busy ? exit_code::try_again : exit_code::usage);
+  } else if (!make_client()) {
+    raise(exit_code::usage);
+  } else {
+    watch_signals();
+    open_cache();
+    // Handshakes with the artifact host overlap the job query's round trips.
+    client_->warm(*artifacts_, settings_.concurrency);
+    request_rows();
+    io_.run();
   }
-  if (!make_client()) return exit_code::usage;
-  watch_signals();
-  // Handshakes with the artifact host overlap the job query's round trips.
-  client_->warm(*artifacts_, settings_.concurrency);
-  request_rows();
-  io_.run();
   summarize(clock::now() - started);
   return code_;
+}
+
+void refresh::open_cache() {
+  if (!settings_.cache_dir) return;
+  // --dry-run reads the cache but adds nothing: it changes nothing on disk, not even a new directory.
+  std::error_code ec;
+  if (settings_.dry_run && !std::filesystem::is_directory(*settings_.cache_dir, ec)) return;
+  cache_.emplace(*settings_.cache_dir);
+  if (cache_->open_error().code) {
+    warn(fmt::format("{}: running without the rerun cache", cache_->open_error().describe()));
+    cache_.reset();
+    return;
+  }
+  if (!settings_.dry_run) cache_writer_.emplace(*settings_.cache_dir);
 }
 
 bool refresh::make_client() {
@@ -168,8 +218,10 @@ void refresh::watch_signals() {
     if (ec) return;
     interrupted_ = true;
     raise(signal == SIGINT ? exit_code::interrupted : exit_code::terminated);
-    error(fmt::format("interrupted by {}: stopping transfers; files are left as they were or complete",
-                      signal == SIGINT ? "SIGINT" : "SIGTERM"));
+    const auto line = fmt::format("interrupted by {}: stopping transfers; files are left as they were or complete",
+                                  signal == SIGINT ? "SIGINT" : "SIGTERM");
+    error(line);
+    record_.stopped(line);
     client_->cancel();
     source_client_->cancel();
     waits_->cancel();
@@ -186,7 +238,7 @@ void refresh::request_rows() {
 
 void refresh::on_rows(detail::job_rows rows) {
   if (interrupted_) return;
-  sha_ = std::move(rows.sha);
+  record_.resolved(rows.sha);
   // -q keeps stdout to the summary line, which names the SHA too (its first 12 digits).
   if (!rows.chosen.empty() && !settings_.quiet) out_ << rows.chosen << '\n';
   auto& answer = rows.answer;
@@ -201,12 +253,16 @@ void refresh::on_rows(detail::job_rows rows) {
   jobs::job_plan plan = jobs::select_jobs(answer.rows, settings_.selection);
   if (plan.suites.empty()) {
     error(fmt::format("no wanted jobs for {} yet ({} rows, none of a wanted workflow and suite): try again later",
-                      sha_, answer.rows.size()));
+                      rows.sha, answer.rows.size()));
     raise(exit_code::try_again);
     return stop();
   }
-  for (auto& suite_plan : plan.suites) suites_.emplace_back(std::move(suite_plan));
+  for (auto& suite_plan : plan.suites) {
+    for (const auto& candidates : suite_plan.shards) progress_.counters().total += candidates.empty() ? 0 : 1;
+    suites_.emplace_back(std::move(suite_plan));
+  }
   suites_open_ = suites_.size();
+  progress_.start();
   for (auto& suite : suites_) start_suite(suite);
 }
 
@@ -254,40 +310,104 @@ void refresh::fetch_shard(suite_state& suite, unsigned shard) {
     return;
   }
   req.target = std::move(*target);
-  auto reader = std::make_shared<artifact_reader>(suite.tables, shard, suite.plan.benchmark, req.target.redacted());
+  auto url = req.target.redacted();
+  if (from_cache(suite, shard, url)) return;
+  auto t = std::make_shared<transfer>(suite, shard, url);
+  if (cache_writer_) t->reader.keep_for_cache(url);
   net::body_sink sink;
-  sink.on_chunk = [reader](std::span<const std::byte> chunk) { return reader->feed(chunk); };
-  sink.on_restart = [reader] { reader->restart(); };
-  client_->fetch(std::move(req), std::move(sink), [this, &suite, shard, reader](const net::outcome& result) {
-    on_fetched(suite, shard, *reader, result);
+  sink.on_head = [this, t](const net::response_head& head) {
+    const bool retrying = head.status < 200 || head.status > 299;
+    progress_.counters().retrying += retrying && !t->retrying;
+    progress_.counters().retrying -= !retrying && t->retrying;
+    t->retrying = retrying;
+  };
+  sink.on_chunk = [this, t](std::span<const std::byte> chunk) {
+    progress_.counters().bytes += chunk.size();
+    return t->reader.feed(chunk);
+  };
+  sink.on_restart = [t] { t->reader.restart(); };
+  client_->fetch(std::move(req), std::move(sink), [this, &suite, shard, t](const net::outcome& result) {
+    progress_.counters().retrying -= t->retrying;
+    t->retrying = false;
+    on_fetched(suite, shard, *t, result);
   });
 }
 
-void refresh::on_fetched(suite_state& suite, unsigned shard, artifact_reader& reader, const net::outcome& result) {
-  ++tally_.artifacts;
-  tally_.bytes += result.bytes;
+// A hit delivers the shard at once, as a clean read would; a miss (or an entry the cache finds
+// corrupt, which it deletes) is fetched.
+bool refresh::from_cache(suite_state& suite, unsigned shard, const std::string& url) {
+  if (!cache_) return false;
+  cache::error_info why;
+  auto cached = cache_->lookup(url, &why);
+  if (!cached) {
+    if (why.code) warn(fmt::format("{}: ignored, fetching the artifact again", why.describe()));
+    return false;
+  }
+  artifact_reader reader(suite.tables, shard, suite.plan.benchmark, url);
+  const auto ec = reader.replay(*cached);
+  const std::string where = fmt::format("{} shard {}/{}", suite.label(), shard, suite.plan.shard_count);
+  report::artifact_result a{.url = url, .status = report::artifact_status::read, .from_cache = true};
+  if (ec) {
+    a.status = report::artifact_status::failed;
+    a.error = reader.message();
+  }
+  record_artifact(suite, shard, a);
+  if (settings_.verbose) {
+    progress_.clear();
+    err_ << report::format_artifact_line(record_.summary().artifacts.back()) << '\n';
+  }
+  if (ec) {
+    error(fmt::format("{}: {}", where, reader.message()));
+    finish_shard(suite, shard, shard_end::failed, "bad CSV");
+    return true;
+  }
+  finish_shard(suite, shard, shard_end::delivered, {});
+  return true;
+}
+
+void refresh::record_artifact(const suite_state& suite, unsigned shard, report::artifact_result a) {
+  a.baseline = suite.baseline();
+  a.suite = suite.plan.suite;
+  a.shard = shard;
+  a.shard_count = suite.plan.shard_count;
+  record_.add_artifact(std::move(a));
+  ++progress_.counters().done;
+}
+
+void refresh::on_fetched(suite_state& suite, unsigned shard, transfer& t, const net::outcome& result) {
+  artifact_reader& reader = t.reader;
   auto& state = suite.shards[shard - 1];
   const auto& candidates = suite.plan.shards[shard - 1];
   const std::string where = fmt::format("{} shard {}/{}", suite.label(), shard, suite.plan.shard_count);
   if (settings_.verbose) {
+    progress_.clear();
     err_ << fmt::format("{}: candidate {} of {} (job {}): {}\n", where, state.candidate + 1, candidates.size(),
                         candidates[state.candidate].row.id, result.describe());
   }
-  if (result.ok()) {
-    if (reader.finish()) {
-      error(fmt::format("{}: {}", where, reader.message()));
-      return finish_shard(suite, shard, shard_end::failed, "corrupt artifact");
-    }
+  const bool read = result.ok() && !reader.finish();
+  const bool not_there = !read && reader.message().empty() && net::transfer_policy::not_there(result.status);
+  record_artifact(suite, shard, {
+      .url = t.url,
+      .status = read ? report::artifact_status::read
+                     : not_there ? report::artifact_status::not_found : report::artifact_status::failed,
+      .bytes = result.bytes,
+      .attempts = result.attempt,
+      .elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t.started),
+      .error = read ? std::string() : !reader.message().empty() ? reader.message() : result.describe(),
+  });
+  if (read) {
+    if (cache_writer_) cache_writer_->store(reader.take_cached());
     return finish_shard(suite, shard, shard_end::delivered, {});
   }
   if (!reader.message().empty()) {  // the zip or a CSV inside it is bad: never fall back (domain.md 2)
     error(fmt::format("{}: {}", where, reader.message()));
     return finish_shard(suite, shard, shard_end::failed, "corrupt artifact");
   }
-  if (net::transfer_policy::not_there(result.status) && !interrupted_) {
+  if (not_there && !interrupted_) {
     if (state.candidate + 1 < candidates.size()) {
       warn(fmt::format("{}: artifact not there ({}), trying an older job", where, result.describe()));
       ++state.candidate;
+      ++progress_.counters().total;
       return fetch_shard(suite, shard);
     }
     error(fmt::format("{}: artifact not there: {}", where, result.describe()));
@@ -312,17 +432,24 @@ void refresh::finish_shard(suite_state& suite, unsigned shard, shard_end end, st
 // A suite with a shard whose job is still running is not written at all, even with --allow-partial:
 // the run is to be repeated once the job is done (exit 75).
 bool refresh::decided_pending(suite_state& suite) {
-  std::string running;
+  bool running = false;
   for (unsigned shard = 1; shard <= suite.plan.shard_count; ++shard) {
     const auto& state = suite.shards[shard - 1];
     if (state.end != shard_end::running) continue;
     const auto& job = suite.plan.shards[shard - 1][state.candidate].row;
     warn(fmt::format("{} shard {}/{}: job {} has not completed yet ({}): the suite is not written; try again later",
                      suite.label(), shard, suite.plan.shard_count, job.id, job.status.value_or("status unknown")));
-    running += fmt::format("{}shard {}/{}: job still running", running.empty() ? "" : ", ", shard, suite.plan.shard_count);
+    running = true;
   }
-  if (running.empty()) return false;
-  tally_.incomplete.push_back(fmt::format("{} ({})", suite.label(), running));
+  if (!running) return false;
+  for (const auto& phase : suite.tables.phases()) {
+    auto file = complete_result(suite, phase);
+    file.status = report::file_status::incomplete;
+    for (unsigned shard : suite.tables.missing_shards(phase)) {
+      (suite.shards[shard - 1].end == shard_end::running ? file.pending_shards : file.missing_shards).push_back(shard);
+    }
+    record_.add_file(std::move(file));
+  }
   raise(exit_code::try_again);
   return true;
 }
@@ -335,19 +462,18 @@ void refresh::decide(suite_state& suite) {
   for (const auto& phase : suite.tables.phases()) {
     switch (suite.tables.status(phase)) {
       case expected::phase_status::complete:
-        if (!interrupted_) write_phase(suite, phase);
+        if (!interrupted_) write_phase(suite, phase, complete_result(suite, phase));
         break;
-      case expected::phase_status::partial: {
-        std::string missing;
-        for (unsigned shard : suite.tables.missing_shards(phase)) {
-          missing += fmt::format("{}shard {}/{}: {}", missing.empty() ? "" : ", ", shard, suite.plan.shard_count,
-                                 suite.shards[shard - 1].reason);
-        }
-        tally_.incomplete.push_back(fmt::format("{}_{} ({})", suite.label(), phase, missing));
+      case expected::phase_status::partial:
         raise(exit_code::incomplete);
-        if (settings_.allow_partial && !interrupted_) write_phase(suite, phase);
+        if (settings_.allow_partial && !interrupted_) {
+          auto file = incomplete_result(suite, phase);
+          file.merged = true;
+          write_phase(suite, phase, std::move(file));
+        } else {
+          record_.add_file(incomplete_result(suite, phase));
+        }
         break;
-      }
       case expected::phase_status::absent:
         break;
     }
@@ -359,56 +485,80 @@ void refresh::decide(suite_state& suite) {
   if (--suites_open_ == 0) stop();
 }
 
-void refresh::write_phase(suite_state& suite, const std::string& phase) {
+report::file_result refresh::complete_result(const suite_state& suite, const std::string& phase) const {
+  return {.baseline = suite.baseline(), .suite = suite.plan.suite, .phase = phase,
+          .status = report::file_status::written, .shard_count = suite.plan.shard_count};
+}
+
+// A (suite, phase) some shards did not deliver: incomplete when their artifacts were not there,
+// failed (with the first failed shard's reason) when one was corrupt or could not be had.
+report::file_result refresh::incomplete_result(const suite_state& suite, const std::string& phase) const {
+  auto file = complete_result(suite, phase);
+  file.status = report::file_status::incomplete;
+  for (unsigned shard : suite.tables.missing_shards(phase)) {
+    const auto& state = suite.shards[shard - 1];
+    if (state.end == shard_end::failed && file.reason.empty()) {
+      file.status = report::file_status::failed;
+      file.reason = fmt::format("shard {}/{}: {}", shard, suite.plan.shard_count, state.reason);
+    }
+    file.missing_shards.push_back(shard);
+  }
+  if (file.status == report::file_status::failed) file.missing_shards.clear();
+  return file;
+}
+
+void refresh::write_phase(suite_state& suite, const std::string& phase, report::file_result file) {
   const auto& existing = suite.existing.at(phase);
   const auto content = expected::content_to_write(suite.tables, phase, existing ? &*existing : nullptr,
                                                     settings_.allow_partial);
   if (!content) return;
   const auto path = expected::expected_file_path(settings_.output_dir, suite.baseline(), suite.plan.suite, phase);
+  // A merge (--allow-partial) stays reported as incomplete or failed, whatever its write did.
+  const bool complete = file.status == report::file_status::written;
+  auto changes = changes_of(file.path(), existing ? &*existing : nullptr, *content);
   if (settings_.dry_run) {
     auto current = expected::read_file_if_exists(path);
-    const bool same = current && current.value() && *current.value() == *content;
-    if (same) {
-      ++tally_.unchanged;
-    } else {
-      ++tally_.written;
-      if (!settings_.quiet) out_ << "would write " << path.string() << '\n';
+    if (complete && current && current.value() && *current.value() == *content) {
+      file.status = report::file_status::unchanged;
     }
-    return;
+    return record_.add_file(std::move(file), std::move(changes));
   }
   auto replaced = expected::replace_file(path, *content, {.create_parent = suite.plan.base == jobs::baseline::rocm});
   if (!replaced) {
     error(replaced.error().message);
-    tally_.incomplete.push_back(fmt::format("{}_{} (cannot write)", suite.label(), phase));
+    file.status = report::file_status::failed;
+    file.reason = replaced.error().message;
     raise(exit_code::incomplete);
-    return;
+    return record_.add_file(std::move(file));
   }
-  if (replaced.value() == expected::replace_status::unchanged) {
-    ++tally_.unchanged;
-  } else {
-    ++tally_.written;
-    if (!settings_.quiet) out_ << "wrote " << path.string() << '\n';
-  }
+  if (complete && replaced.value() == expected::replace_status::unchanged) file.status = report::file_status::unchanged;
+  record_.add_file(std::move(file), std::move(changes));
 }
 
 void refresh::summarize(clock::duration elapsed) {
-  const double seconds = std::chrono::duration<double>(elapsed).count();
-  std::string line = fmt::format("update-expected {}: {} {}, {} unchanged", sha_.substr(0, 12),
-                                 tally_.written, settings_.dry_run ? "would be written" : "written",
-                                 tally_.unchanged);
-  if (!tally_.incomplete.empty()) {
-    line += fmt::format(", {} incomplete:", tally_.incomplete.size());
-    for (const auto& i : tally_.incomplete) line += " " + i + ";";
-    line.pop_back();
+  progress_.stop();
+  if (cache_writer_) {
+    const auto stored = cache_writer_->finish();
+    if (stored.failed != 0) {
+      warn(fmt::format("rerun cache: {} of {} artifacts not stored: {}", stored.failed, stored.failed + stored.stored,
+                       stored.first_failure));
+    }
   }
-  line += fmt::format(", {} artifacts, {}, {:.1f} s", tally_.artifacts, format_bytes(tally_.bytes), seconds);
-  out_ << line << '\n';
+  if (code_ != exit_code::ok && code_ != exit_code::incomplete && !first_error_.empty()) record_.stopped(first_error_);
+  record_.finish(code_, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed));
+  if (!settings_.quiet) out_ << record_.what_changed(style_.colour);
+  out_ << report::format_summary_line(record_.summary());
+  if (settings_.summary_json) {
+    if (const auto failure = record_.write_json(*settings_.summary_json); !failure.empty()) {
+      error(fmt::format("--summary-json: {}", failure));
+    }
+  }
 }
 
 }  // namespace
 
-exit_code run_refresh(const config& settings, std::ostream& out, std::ostream& err) {
-  refresh r(settings, out, err);
+exit_code run_refresh(const config& settings, std::ostream& out, std::ostream& err, const output_style& style) {
+  refresh r(settings, out, err, style);
   return r.run();
 }
 

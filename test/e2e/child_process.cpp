@@ -6,17 +6,40 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <pty.h>
 #include <spawn.h>
 #include <stdexcept>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 namespace ue::test {
+namespace {
+
+// A pipe, or a raw pseudo-terminal when `terminal`: [0] the parent's reading end, [1] the child's.
+void open_stream(bool terminal, int fds[2]) {
+  if (!terminal) {
+    if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    return;
+  }
+  termios raw{};
+  cfmakeraw(&raw);
+  winsize size{};
+  size.ws_row = 24;
+  size.ws_col = 80;
+  if (openpty(&fds[0], &fds[1], nullptr, &raw, &size) != 0) throw std::runtime_error("openpty failed");
+  fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+  fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+}
+
+}  // namespace
 
 child_process::child_process(const std::filesystem::path& program, const std::vector<std::string>& args,
-                             const std::map<std::string, std::string>& env, const std::filesystem::path& cwd) {
+                             const std::map<std::string, std::string>& env, const std::filesystem::path& cwd,
+                             terminal_streams terminals) {
   int out[2], err[2];
-  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  open_stream(terminals.out, out);
+  open_stream(terminals.err, err);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
@@ -65,6 +88,8 @@ void child_process::pump(int timeout_ms) {
   for (int i = 0; i < 2; ++i) {
     if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
     const ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
+    // A pseudo-terminal whose last slave descriptor closed reads EIO rather than end of file.
+    if (n < 0 && errno == EINTR) continue;
     if (n > 0) {
       (i == 0 ? result_.out : result_.err).append(buffer, static_cast<std::size_t>(n));
     } else {

@@ -20,11 +20,19 @@ struct process_result {
   bool timed_out = false;   // killed by the time bound
 };
 
+// Which streams of the child are a terminal: each one so marked is the slave side of its own
+// pseudo-terminal in raw mode (no "\n" -> "\r\n"), so the test reads exactly the bytes written.
+struct terminal_streams {
+  bool out = false;
+  bool err = false;
+};
+
 class child_process {
  public:
   // Starts `program` with `args`; `env` is the whole environment (nothing is inherited).
   child_process(const std::filesystem::path& program, const std::vector<std::string>& args,
-                const std::map<std::string, std::string>& env, const std::filesystem::path& cwd);
+                const std::map<std::string, std::string>& env, const std::filesystem::path& cwd,
+                terminal_streams terminals = {});
   ~child_process();  // kills and reaps a child still running
   child_process(const child_process&) = delete;
   child_process& operator=(const child_process&) = delete;

@@ -73,8 +73,15 @@ std::vector<std::string> refresh_e2e::file_args(std::vector<std::string> extra) 
   return args;
 }
 
-process_result refresh_e2e::run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
-  child_process child(binary_, args, clean_environment(env), dir_);
+std::map<std::string, std::string> refresh_e2e::environment(const std::map<std::string, std::string>& extra) const {
+  auto env = clean_environment({{"XDG_CACHE_HOME", (dir_ / "cache").string()}});
+  for (const auto& [k, v] : extra) env[k] = v;
+  return env;
+}
+
+process_result refresh_e2e::run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                                terminal_streams terminals) {
+  child_process child(binary_, args, environment(env), dir_, terminals);
   return child.wait();
 }
 

@@ -42,7 +42,14 @@ class refresh_e2e : public ::testing::Test {
   // base_args() with the snapshot's jobs file as the source, then `extra`.
   std::vector<std::string> file_args(std::vector<std::string> extra = {}) const;
 
-  process_result run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+  // The binary's environment: clean_environment(extra) with XDG_CACHE_HOME inside the test's
+  // directory, so that no test reads or fills the user's rerun cache.
+  std::map<std::string, std::string> environment(const std::map<std::string, std::string>& extra = {}) const;
+  // The rerun cache the binary uses by default under environment().
+  std::filesystem::path cache_dir() const { return dir_ / "cache/update-expected"; }
+
+  process_result run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {},
+                     terminal_streams terminals = {});
 
   // Every expected file of the snapshot, as the refresh must write it.
   void expect_all_written(const std::set<std::string>& except = {});

@@ -310,7 +310,7 @@ TEST_F(github_e2e, a_rate_limit_reset_two_seconds_away_is_waited_for) {
   api_->add_response("GET", runs_target, 403, "{\"message\":\"API rate limit exceeded for user ID 1.\"}",
                      {{"x-ratelimit-limit", "5000"}, {"x-ratelimit-remaining", "0"},
                       {"x-ratelimit-reset", std::to_string(reset)}, {"x-ratelimit-resource", "core"}});
-  child_process child(binary_, api_args(), clean_environment({{"GITHUB_TOKEN", token}}), dir_);
+  child_process child(binary_, api_args(), environment({{"GITHUB_TOKEN", token}}), dir_);
   ASSERT_TRUE(wait_for_rate_limit_notice(child)) << child.peek_err();
   api_->add_response("GET", runs_target, 200, first_runs_page_, link_next(*api_, cursor_target("actions/runs", 2)));
   const auto r = child.wait(std::chrono::seconds(60));
@@ -359,7 +359,7 @@ TEST_F(github_e2e, a_rate_limit_an_hour_away_exits_3_naming_the_reset_time) {
 TEST_F(github_e2e, sigint_ends_a_rate_limit_wait_at_once) {
   api_->add_response("GET", runs_target, 403, "{\"message\":\"API rate limit exceeded\"}",
                      {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", std::to_string(std::time(nullptr) + 50)}});
-  child_process child(binary_, api_args(), clean_environment({{"GITHUB_TOKEN", token}}), dir_);
+  child_process child(binary_, api_args(), environment({{"GITHUB_TOKEN", token}}), dir_);
   ASSERT_TRUE(wait_for_rate_limit_notice(child)) << child.peek_err();
   const auto sent = std::chrono::steady_clock::now();
   child.send_signal(SIGINT);

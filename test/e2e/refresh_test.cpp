@@ -205,7 +205,7 @@ TEST_F(refresh_e2e, sigint_mid_transfer_leaves_every_file_old_or_new_and_exits_1
   write_file(out_ / "inductor_timm_training.csv", old_timm);
   const auto* stalled = snap_.find_artifact("inductor_timm", 2);
   server_->stall(testing::stall_point::mid_body, "/" + stalled->path, 100);
-  child_process child(binary_, file_args(), clean_environment(), dir_);
+  child_process child(binary_, file_args(), environment(), dir_);
   ASSERT_TRUE(wait_until([&] {
     for (const auto& q : server_->requests()) {
       if (q.path() == "/" + stalled->path) return true;
@@ -232,7 +232,7 @@ TEST_F(refresh_e2e, sigterm_while_the_job_query_is_in_flight_exits_143_and_write
   server_->stall(testing::stall_point::before_headers, "/query");
   auto args = base_args();
   args.insert(args.end(), {"--source", "clickhouse", "--query-url", server_->url("/query")});
-  child_process child(binary_, args, clean_environment({{"CH_KEY_ID", "reader"}, {"CH_KEY_SECRET", "s3cr3t-value"}}),
+  child_process child(binary_, args, environment({{"CH_KEY_ID", "reader"}, {"CH_KEY_SECRET", "s3cr3t-value"}}),
                       dir_);
   ASSERT_TRUE(wait_until([&] {
     for (const auto& q : server_->requests()) {
@@ -252,7 +252,7 @@ TEST_F(refresh_e2e, sigint_during_the_tls_handshakes_exits_130_and_writes_nothin
   serve(small_spec());
   write_file(out_ / "inductor_timm_training.csv", old_timm);
   server_->stall(testing::stall_point::before_handshake);
-  child_process child(binary_, file_args(), clean_environment(), dir_);
+  child_process child(binary_, file_args(), environment(), dir_);
   ASSERT_TRUE(wait_until([&] { return server_->stats().connections_accepted > 0; }));
   child.send_signal(SIGINT);
   const auto r = child.wait(std::chrono::seconds(20));
@@ -303,11 +303,12 @@ TEST_F(refresh_e2e, a_full_disk_keeps_every_old_file_leaves_no_temp_and_exits_1)
 // Runs `args` with the output directory read-only: by its mode for an ordinary user, and for root
 // (whom modes do not stop) on a read-only bind mount in a private user and mount namespace.
 std::optional<process_result> run_with_read_only_output(const fs::path& binary, const std::vector<std::string>& args,
+                                                        const std::map<std::string, std::string>& env,
                                                         const fs::path& out, const fs::path& cwd) {
   if (geteuid() != 0) {
     fs::permissions(out, fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write,
                     fs::perm_options::remove);
-    child_process child(binary, args, clean_environment(), cwd);
+    child_process child(binary, args, env, cwd);
     auto r = child.wait();
     fs::permissions(out, fs::perms::owner_write, fs::perm_options::add);
     return r;
@@ -315,7 +316,7 @@ std::optional<process_result> run_with_read_only_output(const fs::path& binary, 
   std::vector<std::string> wrapped{"-rm", "sh", "-c", "mount --bind -o ro \"$1\" \"$1\" || exit 99; shift; exec \"$@\"",
                                    "sh", out.string(), binary.string()};
   wrapped.insert(wrapped.end(), args.begin(), args.end());
-  child_process child("/usr/bin/unshare", wrapped, clean_environment(), cwd);
+  child_process child("/usr/bin/unshare", wrapped, env, cwd);
   auto r = child.wait();
   if (r.exit_code == 99 || r.err.find("unshare failed") != std::string::npos) return std::nullopt;
   return r;
@@ -323,7 +324,7 @@ std::optional<process_result> run_with_read_only_output(const fs::path& binary, 
 
 TEST_F(refresh_e2e, a_read_only_output_directory_exits_2_before_any_download_unless_dry_run) {
   serve(small_spec());
-  const auto r = run_with_read_only_output(binary_, file_args(), out_, dir_);
+  const auto r = run_with_read_only_output(binary_, file_args(), environment(), out_, dir_);
   if (!r) GTEST_SKIP() << "this machine allows neither a read-only mode for this user nor a user namespace";
   EXPECT_EQ(r->exit_code, 2) << r->err;
   EXPECT_NE(r->err.find("not writable"), std::string::npos) << r->err;
@@ -331,7 +332,7 @@ TEST_F(refresh_e2e, a_read_only_output_directory_exits_2_before_any_download_unl
   EXPECT_EQ(server_->stats().requests_total, 0u);
   EXPECT_TRUE(all_files().empty());
 
-  const auto dry = run_with_read_only_output(binary_, file_args({"--dry-run"}), out_, dir_);
+  const auto dry = run_with_read_only_output(binary_, file_args({"--dry-run"}), environment(), out_, dir_);
   ASSERT_TRUE(dry);
   EXPECT_EQ(dry->exit_code, 0) << dry->err;
   EXPECT_TRUE(all_files().empty());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "update_expected/cache/artifact_cache.hpp"
 #include "update_expected/csv/report_reader.hpp"
 #include "update_expected/expected/table.hpp"
 #include "update_expected/zip/reader.hpp"
@@ -36,12 +37,26 @@ class artifact_reader {
 
   const std::string& message() const noexcept { return message_; }
 
+  // From now on keeps every wanted entry's header and raw rows (all columns) as read, for the
+  // rerun cache; call before the first feed(). Costs the memory of those rows.
+  void keep_for_cache(std::string url);
+  // What was kept: meaningful only after finish() succeeded (the cache takes nothing else).
+  cache::cached_artifact take_cached() { return std::move(kept_); }
+
+  // Stages a cached artifact's entries as if its body had been read, with the columns wanted now
+  // (they may differ from those of the run that cached it). An error (a value of a newly wanted
+  // column that is not a count, a header without `name`) is final, as for feed(); the caller then
+  // discards the shard.
+  std::error_code replay(const cache::cached_artifact& artifact);
+
  private:
   std::error_code on_zip(zip::reader& zip, zip::result r);
   std::error_code feed_entry(std::span<const std::byte> bytes);
   std::error_code end_entry();
   std::error_code fail_zip(const zip::reader& zip);
   std::error_code fail_csv(std::error_code ec);
+  bool wanted_phase(std::string_view phase) const;  // declared, and no entry of it read yet
+  void take_row();
 
   expected::suite_tables& tables_;
   unsigned shard_;
@@ -55,6 +70,8 @@ class artifact_reader {
   std::vector<std::string> seen_phases_;     // phases whose entry was read (first one wins)
   std::error_code error_;
   std::string message_;
+  bool keep_ = false;
+  cache::cached_artifact kept_;
 };
 
 }  // namespace ue::app

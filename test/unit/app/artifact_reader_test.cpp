@@ -109,5 +109,66 @@ TEST(artifact_reader, restart_forgets_what_was_staged) {
   EXPECT_EQ(tables.rows("training"), (std::vector<row>{{"a", "pass", "1"}}));
 }
 
+TEST(artifact_reader, keeps_every_column_for_the_cache_and_replays_them_with_other_columns) {
+  test::zip_writer zip;
+  zip.add("test/test-reports/training_timm_models.csv",
+          "dev,name,batch_size,accuracy,graph_breaks,calls_captured\ncuda,b,1,pass,3,\"7\"\n\n\ncuda,a,1,fail_accuracy,1.0,2\n");
+  zip.add("test/test-reports/inference_timm_models.csv", report(""));
+  zip.add("test-reports/training_timm_models.csv", report("cuda,x,1,pass,1\n"));  // a second one: ignored
+  auto tables = two_phase_tables();
+  artifact_reader reader(tables, 1, "timm", "https://h/a.zip");
+  reader.keep_for_cache("https://h/a.zip");
+  ASSERT_FALSE(feed_all(reader, zip.finish(), 3)) << reader.message();
+  const auto kept = reader.take_cached();
+  EXPECT_EQ(kept.url, "https://h/a.zip");
+  ASSERT_EQ(kept.entries.size(), 2u);
+  EXPECT_EQ(kept.entries[0].name, "test/test-reports/training_timm_models.csv");
+  EXPECT_EQ(kept.entries[0].phase, "training");
+  EXPECT_EQ(kept.entries[0].header,
+            (std::vector<std::string>{"dev", "name", "batch_size", "accuracy", "graph_breaks", "calls_captured"}));
+  EXPECT_EQ(kept.entries[0].rows, (std::vector<std::vector<std::string>>{{"cuda", "b", "1", "pass", "3", "7"},
+                                                                         {"cuda", "a", "1", "fail_accuracy", "1.0", "2"}}));
+  EXPECT_EQ(kept.entries[1].phase, "inference");
+  EXPECT_TRUE(kept.entries[1].rows.empty());
+
+  // A rerun whose existing file asks for one more column: the cached rows have it.
+  expected::suite_tables again(1);
+  again.add_phase("training", *expected::schema::from_header({"name", "accuracy", "graph_breaks", "calls_captured"}));
+  again.add_phase("inference", expected::default_schema());
+  artifact_reader replayed(again, 1, "timm", "https://h/a.zip");
+  ASSERT_FALSE(replayed.replay(kept)) << replayed.message();
+  again.commit(1);
+  EXPECT_EQ(again.rows("training"), (std::vector<row>{{"b", "pass", "3", "7"}, {"a", "fail_accuracy", "1", "2"}}));
+  EXPECT_EQ(again.status("inference"), expected::phase_status::complete);
+}
+
+TEST(artifact_reader, a_replayed_value_that_is_not_a_count_is_an_error_naming_entry_and_row) {
+  cache::cached_artifact kept{.url = "https://h/a.zip", .entries = {{.name = "test/test-reports/training_timm_models.csv",
+                                                                     .phase = "training",
+                                                                     .header = {"name", "accuracy", "graph_breaks"},
+                                                                     .rows = {{"a", "pass", "1"}, {"b", "pass", "many"}}}}};
+  auto tables = two_phase_tables();
+  artifact_reader reader(tables, 1, "timm", "https://h/a.zip");
+  EXPECT_TRUE(reader.replay(kept));
+  EXPECT_NE(reader.message().find("training_timm_models.csv"), std::string::npos) << reader.message();
+  EXPECT_NE(reader.message().find("data row 2"), std::string::npos) << reader.message();
+  EXPECT_NE(reader.message().find("many"), std::string::npos) << reader.message();
+}
+
+TEST(artifact_reader, a_restart_forgets_what_was_kept) {
+  test::zip_writer zip;
+  zip.add("test/test-reports/training_timm_models.csv", report("cuda,b,1,pass,3\n"));
+  const auto bytes = zip.finish();
+  auto tables = two_phase_tables();
+  artifact_reader reader(tables, 1, "timm", "u");
+  reader.keep_for_cache("u");
+  ASSERT_FALSE(reader.feed(bytes_of(bytes).subspan(0, bytes.size() / 2)));
+  reader.restart();
+  ASSERT_FALSE(feed_all(reader, bytes, 64)) << reader.message();
+  const auto kept = reader.take_cached();
+  ASSERT_EQ(kept.entries.size(), 1u);
+  EXPECT_EQ(kept.entries[0].rows.size(), 1u);
+}
+
 }  // namespace
 }  // namespace ue::app

@@ -164,6 +164,7 @@ TEST_F(operability_e2e, dry_run_writes_nothing_and_reports_exactly_what_the_real
   EXPECT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_EQ(all_files(), before);
   EXPECT_EQ(read_file(out_ / "inductor_timm_training.csv"), old_timm);
+  EXPECT_FALSE(fs::exists(cache_dir())) << "a dry run changes nothing on disk, the cache included";
   EXPECT_NE(dry.out.find("would change inductor_timm_training.csv: "), std::string::npos) << dry.out;
   EXPECT_NE(dry.out.find("~ " + rows[0].at("name") + ": accuracy was_failing -> " + rows[0].at("accuracy")),
             std::string::npos) << dry.out;

@@ -4,7 +4,8 @@
 //      2 round trips on each new connection (TCP + TLS) and 1 before each response;
 //  (b) a few large ones (16 x 64 MiB) without delay.
 // Each downloader runs as a child process (ours is this program again, with --client), so wall time,
-// CPU (user + sys) and peak RSS are its own, measured by wait4(); the server runs in this process.
+// CPU (user + sys) and peak RSS are its own, measured by wait4() in a small intermediate process;
+// the server runs in this process.
 // Bodies are discarded by both (curl: -o /dev/null; ours: counted and dropped).
 // Usage: net_bench [N, default 16]        (not a test: figures only)
 #include <update_expected/net/client.hpp>
@@ -38,7 +39,10 @@ struct measure {
     int status = -1;
 };
 
-measure run_child(const std::vector<std::string>& argv) {
+// Spawns argv, waits for it and measures it. Run inside a small `--measure` process, never in the
+// driver: a child's peak RSS starts from its parent's (fork copies, and exec keeps the high-water
+// mark), and the driver holds the server.
+measure spawn_and_wait(const std::vector<std::string>& argv) {
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -59,6 +63,22 @@ measure run_child(const std::vector<std::string>& argv) {
     m.cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
             static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
     m.rss_kib = usage.ru_maxrss;
+    return m;
+}
+
+// --measure OUT CMD...: measures CMD and writes "wall cpu rss status" to OUT.
+int measure_main(const std::string& out, const std::vector<std::string>& argv) {
+    const measure m = spawn_and_wait(argv);
+    std::ofstream{out} << m.wall << ' ' << m.cpu << ' ' << m.rss_kib << ' ' << m.status << '\n';
+    return 0;
+}
+
+measure run_child(const std::string& self, const std::string& scratch, const std::vector<std::string>& argv) {
+    std::vector<std::string> wrapped{self, "--measure", scratch + "/measure"};
+    wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+    spawn_and_wait(wrapped);
+    measure m;
+    std::ifstream{scratch + "/measure"} >> m.wall >> m.cpu >> m.rss_kib >> m.status;
     return m;
 }
 
@@ -121,8 +141,8 @@ void run_scenario(const scenario& sc, unsigned n, const std::string& self) {
         }
     }
     const std::string N = std::to_string(n);
-    const measure ours = run_child({self, "--client", N, s.ca_file().string(), list});
-    const measure curl = run_child({"curl", "--parallel", "--parallel-max", N, "--silent", "--show-error",
+    const measure ours = run_child(self, dir, {self, "--client", N, s.ca_file().string(), list});
+    const measure curl = run_child(self, dir, {"curl", "--parallel", "--parallel-max", N, "--silent", "--no-progress-meter", "--show-error",
                                     "--fail", "--cacert", s.ca_file().string(), "-K", config});
     std::system(("rm -rf " + dir).c_str());
     const auto row = [](const char* who, const measure& m) {
@@ -141,6 +161,8 @@ void run_scenario(const scenario& sc, unsigned n, const std::string& self) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc >= 4 && std::string(argv[1]) == "--measure")
+        return measure_main(argv[2], std::vector<std::string>(argv + 3, argv + argc));
     if (argc == 5 && std::string(argv[1]) == "--client")
         return client_main(static_cast<unsigned>(std::stoul(argv[2])), argv[3], argv[4]);
     const unsigned n = argc > 1 ? static_cast<unsigned>(std::stoul(argv[1])) : 16;

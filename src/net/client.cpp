@@ -22,6 +22,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <fmt/format.h>
+
 #include "connection.hpp"
 
 #ifndef UE_VERSION
@@ -88,12 +90,22 @@ std::optional<std::string_view> response_head::field(std::string_view name) cons
   return std::nullopt;
 }
 
+bool is_redirect(unsigned status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
 struct transfer {
   transfer(asio::io_context& io, transfer_policy p) : policy(std::move(p)), wait(io) {}
 
   http::request<http::string_body> wire;
-  std::string origin;
-  url target;
+  std::string origin;  // pool key: origin and proxy
+  url target;          // where the current attempt goes (the last redirect's target)
+  std::optional<url> proxy;
+  std::error_code proxy_error;  // the proxy variables are unusable for `target`
+  std::string proxy_detail;
+  resume_state resume;
+  std::optional<std::string> location;  // of the last 3xx answer
+  unsigned redirects = 0;
   body_sink sink;
   client::completion done;
   std::optional<std::uint64_t> body_limit;  // nullopt: unlimited (artifacts)
@@ -132,6 +144,8 @@ struct client::impl {
   asio::awaitable<std::error_code> exchange(Stream& s, connection& c, transfer& t,
                                             attempt_report& rep, bool& reusable);
   asio::awaitable<void> warm_one(url where);
+  void route(transfer& t);
+  bool follow_redirect(transfer& t);
 
   // Declaration order is destruction order in reverse: pooled connections go before the registry
   // they unregister from and the TLS context their SSL objects came from.
@@ -231,9 +245,17 @@ void client::impl::park(std::shared_ptr<connection> c) {
 asio::awaitable<void> client::impl::run(std::shared_ptr<transfer> t) {
   for (;;) {
     const attempt_report rep = co_await attempt(*t);
+    if (!cancelled && rep.code == error::http_status && is_redirect(rep.status) &&
+        (t->wire.method() == http::verb::get || t->wire.method() == http::verb::head)) {
+      if (follow_redirect(*t)) continue;
+      break;
+    }
     const decision d = t->policy.next(rep);
     if (d.what == decision::kind::finish || cancelled) break;
-    if (d.restart_body && t->sink.on_restart) t->sink.on_restart();
+    if (t->resume.must_restart()) {
+      if (t->sink.on_restart) t->sink.on_restart();
+      t->resume.restart();
+    }
     if (d.delay.count() > 0) {
       boost::system::error_code ec;
       t->wait.expires_after(d.delay);
@@ -245,6 +267,11 @@ asio::awaitable<void> client::impl::run(std::shared_ptr<transfer> t) {
     }
     t->out.attempt = t->policy.attempt();
   }
+  // `url` stays the request's; where the chain ended is worth saying when that is somewhere else.
+  if (t->redirects > 0 && t->out.code != error::too_many_redirects && t->out.code != error::bad_redirect) {
+    const std::string at = fmt::format("redirected to {}", t->target.redacted());
+    t->out.detail = t->out.detail.empty() ? at : t->out.detail + "; " + at;
+  }
   finish(*t);
 }
 
@@ -255,6 +282,19 @@ asio::awaitable<attempt_report> client::impl::attempt(transfer& t) {
   t.out.body_excerpt.clear();
   t.out.detail.clear();
   t.out.where = stage::queued;
+  t.location.reset();
+  if (t.proxy_error) {
+    rep.code = t.out.code = t.proxy_error;
+    t.out.detail = t.proxy_detail;
+    co_return rep;
+  }
+  if (auto range = t.resume.next_request()) {
+    t.wire.set(http::field::range, range->first);
+    t.wire.set(http::field::if_range, range->second);
+  } else {
+    t.wire.erase(http::field::range);
+    t.wire.erase(http::field::if_range);
+  }
 
   std::error_code ec;
   bool reusable = false;
@@ -263,8 +303,8 @@ asio::awaitable<attempt_report> client::impl::attempt(transfer& t) {
     rep.reused_connection = true;
     ++stats.connections_reused;
   } else if (!cancelled) {
-    conn = connection::create(io.get_executor(), t.target, env());
-    ec = co_await conn->open(t.out.where, t.out.detail);
+    conn = connection::create(io.get_executor(), t.target, t.proxy, env());
+    ec = co_await conn->open(t.out.where, t.out.detail, t.out.status);
   }
   if (!ec && !cancelled) {
     if (auto* s = conn->tls())
@@ -329,8 +369,22 @@ asio::awaitable<std::error_code> client::impl::exchange(Stream& s, connection& c
   }
   if (const auto ra = head.field("retry-after")) rep.retry_after = parse_retry_after(*ra);
   t.out.status = head.status;
-  if (t.sink.on_head) t.sink.on_head(head);
   const bool good = head.status / 100 == 2;
+  if (good) {
+    const auto field = [&head](std::string_view name) { return head.field(name).value_or(""); };
+    switch (t.resume.on_head(head.status, field("etag"), field("accept-ranges"), field("content-range"))) {
+      case resume_state::verdict::deliver: break;
+      case resume_state::verdict::restart:
+        if (t.sink.on_restart) t.sink.on_restart();
+        break;
+      case resume_state::verdict::mismatch:
+        t.out.detail = fmt::format("asked for bytes from {}, got {}", t.resume.delivered(), field("content-range"));
+        co_return error::bad_resume;
+    }
+  } else if (is_redirect(head.status)) {
+    if (const auto location = head.field("location")) t.location = std::string(*location);
+  }
+  if (t.sink.on_head) t.sink.on_head(head);
 
   where = stage::body;
   if (!t.chunk) {
@@ -351,6 +405,7 @@ asio::awaitable<std::error_code> client::impl::exchange(Stream& s, connection& c
     const std::size_t n = opt.chunk_size - parser.get().body().size;
     if (good && n > 0) {
       rep.body_bytes += n;
+      t.resume.on_body(n);
       t.out.bytes += n;
       stats.body_bytes += n;
       const std::error_code consumer = t.sink.on_chunk(std::span<const std::byte>(t.chunk.get(), n));
@@ -371,10 +426,14 @@ asio::awaitable<std::error_code> client::impl::exchange(Stream& s, connection& c
 }
 
 asio::awaitable<void> client::impl::warm_one(url where) {
-  auto conn = connection::create(io.get_executor(), where, env());
-  stage reached = stage::queued;
+  std::error_code proxy_ec;
   std::string detail;
-  const std::error_code ec = co_await conn->open(reached, detail);
+  const auto proxy = proxy_for(where, opt.env, proxy_ec, detail).proxy;
+  if (proxy_ec) co_return;
+  auto conn = connection::create(io.get_executor(), where, proxy, env());
+  stage reached = stage::queued;
+  unsigned status = 0;
+  const std::error_code ec = co_await conn->open(reached, detail, status);
   if (!ec && !cancelled) park(std::move(conn));
 }
 
@@ -383,13 +442,59 @@ client::client(asio::io_context& io, client_options options)
 
 client::~client() = default;
 
+// Chooses the proxy for the transfer's current target and sets the request line and fields that
+// depend on it: an absolute-form target and Proxy-Authorization for plain http through a proxy.
+void client::impl::route(transfer& t) {
+  t.proxy = proxy_for(t.target, opt.env, t.proxy_error, t.proxy_detail).proxy;
+  t.origin = detail::pool_key(t.target, t.proxy);
+  t.wire.set(http::field::host, t.target.authority());
+  const bool absolute = t.proxy && !t.target.tls();
+  t.wire.target(absolute ? t.target.origin() + t.target.target : t.target.target);
+  const auto credentials = absolute ? proxy_authorization(*t.proxy) : std::nullopt;
+  if (credentials)
+    t.wire.set(http::field::proxy_authorization, *credentials);
+  else
+    t.wire.erase(http::field::proxy_authorization);
+}
+
+// After a 3xx answer to GET or HEAD: points the transfer at the Location and returns true, or sets
+// the outcome's error and returns false.
+bool client::impl::follow_redirect(transfer& t) {
+  const std::string from = t.target.redacted();
+  if (!t.location) {
+    t.out.code = error::bad_redirect;
+    t.out.detail = fmt::format("HTTP {} from {} without Location", t.out.status, from);
+    return false;
+  }
+  std::error_code ec;
+  auto next = t.target.resolve(*t.location, ec);
+  if (!next) {
+    t.out.code = error::bad_redirect;
+    t.out.detail = fmt::format("HTTP {} from {} with an unusable Location ({})", t.out.status, from, ec.message());
+    return false;
+  }
+  if (++t.redirects > opt.max_redirects) {
+    t.out.code = error::too_many_redirects;
+    t.out.detail = fmt::format("more than {} redirects; the last, from {}, to {}", opt.max_redirects, from,
+                               next->redacted());
+    return false;
+  }
+  // Credentials belong to the host they were given for (cli.md): never across origins.
+  if (next->origin() != t.target.origin()) t.wire.erase(http::field::authorization);
+  if (t.resume.delivered() > 0) {
+    if (t.sink.on_restart) t.sink.on_restart();
+    t.resume.restart();
+  }
+  t.target = *std::move(next);
+  route(t);
+  return true;
+}
+
 std::shared_ptr<transfer> client::impl::prepare(request req, body_sink sink, completion done) {
   auto t = std::make_shared<transfer>(io, transfer_policy(opt.retry));
   t->out.url = req.target.redacted();
   t->out.method = std::string(http::to_string(req.method));
-  t->origin = req.target.origin();
   t->wire = http::request<http::string_body>(req.method, req.target.target, 11);
-  t->wire.set(http::field::host, req.target.authority());
   bool has_agent = false;
   for (auto& [name, value] : req.headers) {
     has_agent = has_agent || beast::iequals(name, "user-agent");
@@ -399,6 +504,7 @@ std::shared_ptr<transfer> client::impl::prepare(request req, body_sink sink, com
   t->wire.body() = std::move(req.body);
   t->wire.prepare_payload();
   t->target = std::move(req.target);
+  route(*t);
   t->sink = std::move(sink);
   t->done = std::move(done);
   return t;

@@ -4,6 +4,16 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#pragma GCC diagnostic pop
+#include <boost/beast/http/write.hpp>
+#include <fmt/format.h>
+
+#include "update_expected/net/proxy.hpp"
 
 namespace ue::net::detail {
 namespace {
@@ -13,16 +23,26 @@ using asio::use_awaitable;
 
 }  // namespace
 
-std::shared_ptr<connection> connection::create(asio::any_io_executor ex, const url& where,
-                                               connection_env env) {
-  return std::shared_ptr<connection>(new connection(std::move(ex), where, env));
+std::string pool_key(const url& where, const std::optional<url>& proxy) {
+  return proxy ? proxy->text() + " " + where.origin() : where.origin();
 }
 
-connection::connection(asio::any_io_executor ex, const url& where, connection_env env)
+std::shared_ptr<connection> connection::create(asio::any_io_executor ex, const url& where,
+                                               const std::optional<url>& proxy, connection_env env) {
+  return std::shared_ptr<connection>(new connection(std::move(ex), where, proxy, env));
+}
+
+connection::connection(asio::any_io_executor ex, const url& where, const std::optional<url>& proxy,
+                       connection_env env)
     : env_(env),
-      origin_(where.origin()),
-      host_(where.host),
-      port_(std::to_string(where.port)),
+      origin_(pool_key(where, proxy)),
+      target_authority_(where.ipv6_literal() ? fmt::format("[{}]:{}", where.host, where.port)
+                                             : fmt::format("{}:{}", where.host, where.port)),
+      proxy_(proxy),
+      host_(proxy ? proxy->host : where.host),
+      port_(std::to_string(proxy ? proxy->port : where.port)),
+      tls_host_(where.host),
+      tls_origin_(where.origin()),
       resolver_(ex),
       resolve_timer_(ex) {
   if (where.tls())
@@ -40,7 +60,37 @@ void connection::close() {
   tcp().close();  // also cancels tcp_stream's own deadline timer
 }
 
-asio::awaitable<std::error_code> connection::open(stage& where, std::string& detail) {
+asio::awaitable<std::error_code> connection::open(stage& where, std::string& detail, unsigned& status) {
+  const std::error_code ec = co_await reach(where, detail, status);
+  if (ec && proxy_ && detail.empty()) detail = "via proxy " + proxy_->redacted();
+  co_return ec;
+}
+
+asio::awaitable<std::error_code> connection::tunnel(unsigned& status) {
+  namespace http = beast::http;
+  boost::system::error_code ec;
+  http::request<http::empty_body> connect{http::verb::connect, target_authority_, 11};
+  connect.set(http::field::host, target_authority_);
+  if (const auto credentials = proxy_authorization(*proxy_))
+    connect.set(http::field::proxy_authorization, *credentials);
+  tcp().expires_after(env_.timeouts.connect);
+  co_await http::async_write(tcp(), connect, redirect_error(use_awaitable, ec));
+  if (ec == beast::error::timeout) co_return error::connect_timeout;
+  if (ec) co_return ec;
+  http::response_parser<http::empty_body> reply;
+  reply.header_limit(header_limit);
+  reply.skip(true);  // a 2xx to CONNECT has no body; any other answer ends the connection anyway
+  co_await http::async_read(tcp(), buffer_, reply, redirect_error(use_awaitable, ec));
+  if (ec == beast::error::timeout) co_return error::connect_timeout;
+  if (ec) co_return ec;
+  status = reply.get().result_int();
+  // The tunnel carries TLS from here on; nothing may sit in our buffer, the proxy sent its answer only.
+  if (status / 100 != 2 || buffer_.size() != 0) co_return error::proxy_refused;
+  status = 0;
+  co_return std::error_code{};
+}
+
+asio::awaitable<std::error_code> connection::reach(stage& where, std::string& detail, unsigned& status) {
   boost::system::error_code ec;
 
   where = stage::resolve;
@@ -68,9 +118,19 @@ asio::awaitable<std::error_code> connection::open(stage& where, std::string& det
     tcp().expires_never();
     co_return std::error_code{};
   }
+  if (proxy_) {
+    where = stage::tunnel;
+    if (const std::error_code tunnel_ec = co_await tunnel(status)) {
+      if (tunnel_ec == error::proxy_refused)
+        detail = status != 0 ? fmt::format("proxy {} answered {} to CONNECT {}", proxy_->redacted(), status,
+                                           target_authority_)
+                             : fmt::format("proxy {} sent bytes after its answer to CONNECT", proxy_->redacted());
+      co_return tunnel_ec;
+    }
+  }
   where = stage::handshake;
   std::error_code prep;
-  env_.tls.prepare(tls_->native_handle(), origin_, host_, prep);
+  env_.tls.prepare(tls_->native_handle(), tls_origin_, tls_host_, prep);
   if (prep) co_return prep;
   tcp().expires_after(env_.timeouts.handshake);
   co_await tls_->async_handshake(asio::ssl::stream_base::client, redirect_error(use_awaitable, ec));

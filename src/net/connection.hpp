@@ -31,10 +31,16 @@ struct connection_env {
   const deadlines& timeouts;
 };
 
+// The pool key of connections to `where`, through `proxy` when given: connections through different
+// proxies (or none) never mix.
+std::string pool_key(const url& where, const std::optional<url>& proxy);
+
 class connection : public std::enable_shared_from_this<connection> {
  public:
+  // Through `proxy` when given: plain http goes to the proxy itself (the request then carries an
+  // absolute-form target), https goes through a CONNECT tunnel opened by open().
   static std::shared_ptr<connection> create(asio::any_io_executor ex, const url& where,
-                                            connection_env env);
+                                            const std::optional<url>& proxy, connection_env env);
   ~connection();
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
@@ -44,9 +50,12 @@ class connection : public std::enable_shared_from_this<connection> {
   tls_stream* tls() noexcept { return tls_ ? &*tls_ : nullptr; }
   beast::flat_buffer& buffer() noexcept { return buffer_; }
 
-  // Resolve, connect and (https) handshake, each under its deadline. Sets `where` to the stage it
-  // reached and, for a refused certificate, `detail` to OpenSSL's reason. Call once.
-  asio::awaitable<std::error_code> open(stage& where, std::string& detail);
+  // Resolve, connect, (https through a proxy) CONNECT tunnel and (https) handshake, each under its
+  // deadline (the tunnel under the connect deadline: it is part of reaching the host). Sets `where`
+  // to the stage it reached; `detail` to OpenSSL's reason for a refused certificate, or to the
+  // (redacted) proxy for any failure on the way through one; `status` to the proxy's answer when it
+  // refused the tunnel (error::proxy_refused). Call once.
+  asio::awaitable<std::error_code> open(stage& where, std::string& detail, unsigned& status);
 
   // Polite end of a TLS connection the server will not keep (close_notify both ways), bounded by
   // the write deadline; a plain connection is just closed.
@@ -57,12 +66,19 @@ class connection : public std::enable_shared_from_this<connection> {
   void close();
 
  private:
-  connection(asio::any_io_executor ex, const url& where, connection_env env);
+  connection(asio::any_io_executor ex, const url& where, const std::optional<url>& proxy,
+             connection_env env);
+  asio::awaitable<std::error_code> reach(stage& where, std::string& detail, unsigned& status);
+  asio::awaitable<std::error_code> tunnel(unsigned& status);
 
   connection_env env_;
   std::string origin_;
+  std::string target_authority_;     // "host:port" of the origin, for CONNECT
+  std::optional<url> proxy_;
   std::string host_;
   std::string port_;
+  std::string tls_host_;    // the origin's host: SNI and certificate check, also through a tunnel
+  std::string tls_origin_;  // the origin, the TLS session cache's key
   asio::ip::tcp::resolver resolver_;
   asio::steady_timer resolve_timer_;  // the resolver has no deadline of its own
   bool resolve_timed_out_ = false;

@@ -25,6 +25,11 @@ class category final : public std::error_category {
       case error::body_too_large: return "body_too_large: response body exceeds the limit";
       case error::cancelled: return "cancelled: transfer stopped by cancel()";
       case error::internal: return "internal: an exception escaped a transfer";
+      case error::bad_proxy: return "bad_proxy: the proxy setting is not a usable http:// proxy URL";
+      case error::proxy_refused: return "proxy_refused: the proxy refused the CONNECT tunnel";
+      case error::too_many_redirects: return "too_many_redirects: too many redirects";
+      case error::bad_redirect: return "bad_redirect: a redirect without a usable Location";
+      case error::bad_resume: return "bad_resume: the resumed answer does not continue the interrupted body";
     }
     return "unknown ue.net error";
   }
@@ -48,6 +53,7 @@ std::string_view to_string(stage s) noexcept {
     case stage::queued: return "queued";
     case stage::resolve: return "resolve";
     case stage::connect: return "connect";
+    case stage::tunnel: return "tunnel";
     case stage::handshake: return "handshake";
     case stage::write: return "write";
     case stage::headers: return "headers";

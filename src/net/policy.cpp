@@ -1,6 +1,7 @@
 #include "update_expected/net/policy.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <random>
 
 #include <boost/asio/error.hpp>
@@ -71,8 +72,50 @@ decision transfer_policy::next(const attempt_report& r) {
   decision d;
   d.what = decision::kind::retry;
   d.delay = delay;
-  d.restart_body = r.body_bytes > 0;
   return d;
+}
+
+namespace {
+
+// The first byte of "bytes FIRST-LAST/SIZE" (SIZE may be "*"), or nullopt.
+std::optional<std::uint64_t> content_range_first(std::string_view v) {
+  constexpr std::string_view unit = "bytes ";
+  if (!v.starts_with(unit)) return std::nullopt;
+  v.remove_prefix(unit.size());
+  std::uint64_t first = 0;
+  const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), first);
+  if (ec != std::errc{} || ptr == v.data() + v.size() || *ptr != '-') return std::nullopt;
+  return first;
+}
+
+}  // namespace
+
+std::optional<std::pair<std::string, std::string>> resume_state::next_request() {
+  asked_.reset();
+  if (delivered_ == 0 || !resumable()) return std::nullopt;
+  asked_ = delivered_;
+  return std::pair{"bytes=" + std::to_string(delivered_) + "-", etag_};
+}
+
+resume_state::verdict resume_state::on_head(unsigned status, std::string_view etag,
+                                            std::string_view accept_ranges,
+                                            std::string_view content_range) {
+  if (asked_ && status == 206)
+    return content_range_first(content_range) == asked_ ? verdict::deliver : verdict::mismatch;
+  verdict v = verdict::deliver;
+  if (asked_ || delivered_ > 0) {
+    restart();
+    v = verdict::restart;
+  }
+  // Weak validators ("W/...") cannot guard byte ranges (RFC 9110 section 13.1.5).
+  etag_ = etag.starts_with("W/") ? std::string() : std::string(etag);
+  ranges_ = accept_ranges == "bytes";
+  return v;
+}
+
+void resume_state::restart() noexcept {
+  delivered_ = 0;
+  asked_.reset();
 }
 
 }  // namespace ue::net

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <charconv>
+#include <vector>
 
 #include "update_expected/net/error.hpp"
 
@@ -67,7 +68,95 @@ std::string redact_query(std::string_view query) {
   return out;
 }
 
+// RFC 3986 section 5.2.4, for a path that starts with '/'.
+std::string remove_dot_segments(std::string_view path) {
+  std::vector<std::string_view> kept;
+  bool trailing_slash = false;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    const auto slash = path.find('/', start);
+    const auto segment = path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    const bool last = slash == std::string_view::npos;
+    if (segment == "..") {
+      if (!kept.empty()) kept.pop_back();
+      trailing_slash = last;
+    } else if (segment == ".") {
+      trailing_slash = last;
+    } else {
+      kept.push_back(segment);
+      trailing_slash = false;
+    }
+    if (last) break;
+    start = slash + 1;
+  }
+  std::string out;
+  for (const auto& segment : kept) {
+    out += '/';
+    out += segment;
+  }
+  if (trailing_slash || out.empty()) out += '/';
+  return out;
+}
+
+bool has_scheme(std::string_view reference) {
+  const auto colon = reference.find(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  const auto first_delimiter = reference.find_first_of("/?#");
+  if (first_delimiter != std::string_view::npos && first_delimiter < colon) return false;
+  for (char c : reference.substr(0, colon))
+    if (!is_alnum(c) && c != '+' && c != '-' && c != '.') return false;
+  return true;
+}
+
 }  // namespace
+
+std::optional<url> url::resolve(std::string_view reference, std::error_code& ec) const {
+  ec.clear();
+  for (char c : reference)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
+      ec = error::bad_url;
+      return std::nullopt;
+    }
+  if (const auto hash = reference.find('#'); hash != std::string_view::npos)
+    reference = reference.substr(0, hash);
+
+  std::optional<url> out;
+  if (has_scheme(reference)) {
+    out = parse(reference, ec);
+  } else if (reference.starts_with("//")) {
+    out = parse(scheme + ":" + std::string(reference), ec);
+  } else {
+    out = *this;
+    const std::string_view base = target;
+    const std::string_view base_path = base.substr(0, base.find('?'));
+    if (reference.empty()) {
+      // The same resource.
+    } else if (reference.front() == '/') {
+      out->target = std::string(reference);
+    } else if (reference.front() == '?') {
+      out->target = std::string(base_path) + std::string(reference);
+    } else {
+      const auto query = reference.find('?');
+      const std::string_view path = reference.substr(0, query);
+      const std::string merged =
+          std::string(base_path.substr(0, base_path.rfind('/') + 1)) + std::string(path);
+      out->target = merged + std::string(query == std::string_view::npos ? std::string_view{} : reference.substr(query));
+    }
+    return out->resolve_dots();
+  }
+  if (!out) return std::nullopt;
+  if (out->origin() != origin()) return out->resolve_dots();
+  if (out->userinfo.empty()) out->userinfo = userinfo;
+  return out->resolve_dots();
+}
+
+url url::resolve_dots() const {
+  url out = *this;
+  const auto query = target.find('?');
+  out.target = remove_dot_segments(std::string_view(target).substr(0, query)) +
+               (query == std::string::npos ? std::string() : target.substr(query));
+  return out;
+}
 
 std::optional<url> url::parse(std::string_view text, std::error_code& ec) {
   const auto fail = [&ec](error e) -> std::optional<url> {

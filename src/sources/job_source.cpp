@@ -1,6 +1,7 @@
 #include "update_expected/sources/job_source.hpp"
 
 #include "update_expected/jobs/row_decoder.hpp"
+#include "update_expected/net/base64.hpp"
 
 #include <array>
 #include <fstream>
@@ -34,24 +35,6 @@ class category final : public std::error_category {
 
 std::string_view source_name(query_kind kind) {
   return kind == query_kind::clickhouse ? "ClickHouse query" : "Rockset-style query";
-}
-
-std::string base64(std::string_view in) {
-  static constexpr char alphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  for (std::size_t i = 0; i < in.size(); i += 3) {
-    const std::size_t n = std::min<std::size_t>(3, in.size() - i);
-    std::uint32_t v = 0;
-    for (std::size_t k = 0; k < 3; ++k) {
-      v = v << 8 | (k < n ? static_cast<unsigned char>(in[i + k]) : 0u);
-    }
-    for (std::size_t k = 0; k < 4; ++k) {
-      out += k <= n ? alphabet[(v >> (18 - 6 * k)) & 63] : '=';
-    }
-  }
-  return out;
 }
 
 // True when the query string of `target` already has a parameter called `format`.
@@ -131,7 +114,7 @@ net::request make_request(const query& q) {
       req.target.target += req.target.target.find('?') == std::string::npos ? "?format=JSON" : "&format=JSON";
     }
     if (!q.key_id.empty() || !q.key_secret.empty()) {
-      req.headers.emplace_back("Authorization", "Basic " + base64(q.key_id + ":" + q.key_secret));
+      req.headers.emplace_back("Authorization", net::basic_credentials(q.key_id, q.key_secret));
     }
     body = {{"queryVariables", {{"sha", q.sha}, {"repo", q.repo}}}};
   } else {

@@ -16,6 +16,9 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+
 #include <algorithm>
 #include <vector>
 
@@ -46,27 +49,77 @@ asio::awaitable<void> hold_until_peer_closes(tcp::socket& socket) {
     }
 }
 
-// Sends body bytes [plan.first, plan.first + plan.length), or stalls after plan.stall_after of them
-// (no stall when the body is not longer than that).
+// A clean end of the connection: FIN for http; for https close_notify first, without waiting long
+// for the peer's (many clients just close).
+asio::awaitable<void> close_cleanly(tcp::socket& socket) {
+    boost::system::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+    co_return;
+}
+
+asio::awaitable<void> close_cleanly(asio::ssl::stream<tcp::socket>& stream) {
+    asio::steady_timer timer{co_await asio::this_coro::executor, std::chrono::seconds(1)};
+    co_await (stream.async_shutdown(nothrow) || timer.async_wait(nothrow));
+    boost::system::error_code ignored;
+    stream.next_layer().close(ignored);
+}
+
+// Waits (bounded) until every byte written to `socket` is acknowledged by the peer.
+asio::awaitable<void> drain_send_queue(tcp::socket& socket) {
+    for (int i = 0; i < 2000; ++i) {
+        int unsent = 0;
+        if (::ioctl(socket.native_handle(), SIOCOUTQ, &unsent) != 0 || unsent == 0) co_return;
+        co_await sleep_for(std::chrono::milliseconds(1));
+    }
+}
+
+// Ends a connection early the way `cut` says; the caller stops using it.
+template <class Stream>
+asio::awaitable<void> cut_connection(Stream& stream, body_cut cut) {
+    tcp::socket& socket = boost::beast::get_lowest_layer(stream);
+    boost::system::error_code ignored;
+    switch (cut) {
+    case body_cut::stall:
+        co_await hold_until_peer_closes(socket);
+        break;
+    case body_cut::reset:
+        // A reset throws away what the kernel has not sent yet; wait until the peer has every byte
+        // we wrote, so the client sees exactly `cut_after` bytes and then the reset.
+        co_await drain_send_queue(socket);
+        socket.set_option(asio::socket_base::linger(true, 0), ignored);
+        socket.close(ignored);
+        break;
+    case body_cut::truncate:
+        co_await close_cleanly(stream);
+        break;
+    case body_cut::none:
+        break;
+    }
+}
+
+// Sends body bytes [plan.first, plan.first + plan.length), in drips if planned, corrupted if
+// planned, and cut after plan.cut_after of them if that is less than the length.
 // Returns false when the connection cannot go on.
 template <class Stream>
 asio::awaitable<bool> send_body(Stream& stream, response_plan& plan) {
-    std::vector<char> piece(piece_size);
+    const bool cut = plan.cut != body_cut::none && plan.cut_after < plan.length;
+    const std::uint64_t limit = cut ? plan.cut_after : plan.length;
+    std::vector<char> piece(plan.drip_piece > 0 ? std::min<std::uint64_t>(plan.drip_piece, piece_size) : piece_size);
     std::uint64_t sent = 0;
-    while (sent < plan.length) {
-        if (plan.stall_after && sent >= *plan.stall_after) {
-            co_await hold_until_peer_closes(boost::beast::get_lowest_layer(stream));
-            co_return false;
-        }
-        std::uint64_t limit = plan.stall_after ? *plan.stall_after : plan.length;
-        limit = std::min(limit, plan.length);
+    while (sent < limit) {
         const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(piece.size(), limit - sent));
-        if (read_content(plan.body, plan.first + sent, std::span(piece.data(), n))) co_return false;
+        const std::uint64_t offset = plan.first + sent;
+        if (read_content(plan.body, offset, std::span(piece.data(), n))) co_return false;
+        if (plan.corrupt_at && *plan.corrupt_at >= offset && *plan.corrupt_at - offset < n)
+            piece[*plan.corrupt_at - offset] = static_cast<char>(~piece[*plan.corrupt_at - offset]);
         auto [ec, written] = co_await asio::async_write(stream, asio::buffer(piece.data(), n), nothrow);
         if (ec) co_return false;
         sent += n;
+        if (plan.drip_piece > 0 && sent < limit) co_await sleep_for(plan.drip_pause);
     }
-    co_return true;
+    if (!cut) co_return true;
+    co_await cut_connection(stream, plan.cut);
+    co_return false;
 }
 
 // Counts a request from the moment it is read until its answer is sent or abandoned.
@@ -119,17 +172,14 @@ asio::awaitable<void> run_connection(server::impl& server, tcp::socket socket, s
     }
     if (!server.tls) {
         co_await serve_requests(socket, server, id);
-        boost::system::error_code ignored;
-        socket.shutdown(tcp::socket::shutdown_send, ignored);
+        co_await close_cleanly(socket);
         co_return;
     }
     asio::ssl::stream<tcp::socket> stream{std::move(socket), *server.tls};
     auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, nothrow);
     if (ec) co_return;  // e.g. the client refused our certificate
     co_await serve_requests(stream, server, id);
-    // Say close_notify, but do not wait long for the peer's: many clients just close.
-    asio::steady_timer timer{co_await asio::this_coro::executor, std::chrono::seconds(1)};
-    co_await (stream.async_shutdown(nothrow) || timer.async_wait(nothrow));
+    if (stream.next_layer().is_open()) co_await close_cleanly(stream);
 }
 
 }  // namespace ue::testing

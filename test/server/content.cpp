@@ -53,7 +53,8 @@ std::error_code read_content(content& source, std::uint64_t offset, std::span<ch
 }
 
 std::string file_etag(std::uint64_t size, const std::filesystem::file_time_type& modified) {
-    return fmt::format("\"{:x}-{:x}\"", size, modified.time_since_epoch().count());
+    // The clock's epoch may lie after the file time: the tick count is taken as unsigned.
+    return fmt::format("\"{:x}-{:x}\"", size, static_cast<std::uint64_t>(modified.time_since_epoch().count()));
 }
 
 std::string generated_etag(std::uint64_t seed, std::uint64_t size) {

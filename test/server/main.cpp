@@ -2,6 +2,7 @@
 // Prints "port=N", "ca_file=PATH" and "url=BASE" (one line each) once it listens, then serves until
 // SIGINT/SIGTERM or --max-seconds.
 
+#include "fault_spec.hpp"
 #include "script_file.hpp"
 #include "test_server.hpp"
 
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
     bool http = false;
     std::string script;
     std::vector<std::string> generated;
+    std::vector<std::string> faults;
     long accept_delay_ms = 0;
     long response_delay_ms = 0;
     long max_seconds = 3600;
@@ -38,6 +40,7 @@ int main(int argc, char** argv) {
     app.add_option("--response-delay-ms", response_delay_ms, "delay before each response")->check(CLI::NonNegativeNumber);
     app.add_option("--script", script, "JSON file of scripted answers (see script_file.hpp)")->check(CLI::ExistingFile);
     app.add_option("--generated", generated, "PATH:SIZE:SEED, a generated body (repeatable)");
+    app.add_option("--fault", faults, "PATH=SPEC: faults for PATH's next requests (see fault_spec.hpp; repeatable)");
     app.add_option("--max-seconds", max_seconds, "stop after this many seconds")->check(CLI::PositiveNumber);
     CLI11_PARSE(app, argc, argv);
     options.tls = !http;
@@ -54,6 +57,10 @@ int main(int argc, char** argv) {
                 throw std::runtime_error(fmt::format("--generated {}: expected PATH:SIZE:SEED", spec));
             srv.add_generated(spec.substr(0, colon1), std::stoull(spec.substr(colon1 + 1, colon2 - colon1 - 1)),
                               std::stoull(spec.substr(colon2 + 1)));
+        }
+        for (const auto& option : faults) {
+            auto [path, list] = parse_fault_option(option);
+            srv.add_faults(std::move(path), std::move(list));
         }
         std::printf("port=%u\nca_file=%s\nurl=%s\n", srv.port(), srv.ca_file().c_str(), srv.base_url().c_str());
         std::fflush(stdout);

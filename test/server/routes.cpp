@@ -1,5 +1,5 @@
-// How the test server chooses an answer: scripted responses, generated bodies, files, then the
-// configured "missing" reply; plus the stall rules. Runs on the server thread.
+// How the test server chooses an answer: queued faults, scripted responses, generated bodies, files,
+// then the configured "missing" reply; plus the stall rules. Runs on the server thread.
 
 #include "ranges.hpp"
 #include "server_impl.hpp"
@@ -12,6 +12,9 @@ namespace {
 constexpr std::string_view access_denied_xml =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
+
+// Starts like a job list, then breaks off into bytes no JSON parser accepts.
+constexpr std::string_view garbage_json_body = "{\"jobs\": [{\"id\": 1, \"name\": \"linux\"},\x01\xff<html>";
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
 
@@ -41,20 +44,76 @@ std::optional<std::filesystem::path> file_under(const std::filesystem::path& roo
 
 }  // namespace
 
+std::optional<fault> server::impl::next_fault(std::string_view path) {
+    const std::lock_guard lock{mutex};
+    const auto found = faults.find(path);
+    if (found == faults.end() || found->second.empty()) return std::nullopt;
+    fault next = std::move(found->second.front());
+    found->second.pop_front();
+    return next;
+}
+
+namespace {
+
+// Answers that replace the content; nullopt for faults that change how the content is sent.
+std::optional<response_plan> fault_answer(const fault& f) {
+    switch (f.what) {
+    case fault::kind::status:
+        return string_plan(f.status, f.body, f.headers,
+                           f.body.starts_with('<') ? "application/xml" : "application/json");
+    case fault::kind::redirect:
+        return string_plan(f.status, {}, f.headers, {});
+    case fault::kind::garbage_json:
+        return string_plan(200, std::string(garbage_json_body), {}, "application/json");
+    default:
+        return std::nullopt;
+    }
+}
+
+void apply_body_fault(const fault& f, response_plan& plan) {
+    switch (f.what) {
+    case fault::kind::stall_headers: plan.stall_before_headers = true; break;
+    case fault::kind::stall_body: plan.cut = body_cut::stall; break;
+    case fault::kind::reset: plan.cut = body_cut::reset; break;
+    case fault::kind::truncate: plan.cut = body_cut::truncate; break;
+    case fault::kind::drip:
+        plan.drip_piece = f.bytes;
+        plan.drip_pause = f.pause;
+        break;
+    case fault::kind::corrupt: plan.corrupt_at = f.bytes; break;
+    default: break;
+    }
+    if (plan.cut != body_cut::none) plan.cut_after = f.bytes;
+}
+
+}  // namespace
+
 response_plan server::impl::plan(const http::request<http::string_body>& request) {
+    const std::string_view path = path_of(request.target());
+    const std::optional<fault> queued = next_fault(path);
+    std::optional<response_plan> chosen = queued ? fault_answer(*queued) : std::nullopt;
+    if (!chosen) chosen = plan_scripted(request);
     response_plan plan;
-    if (auto scripted_plan = plan_scripted(request))
-        plan = std::move(*scripted_plan);
-    else
+    if (chosen) {
+        plan = std::move(*chosen);
+    } else if (queued && queued->what == fault::kind::ignore_range) {
+        auto whole = request;
+        whole.erase(http::field::range);
+        plan = plan_static(whole);
+    } else {
         plan = plan_static(request);
+    }
+    if (queued) apply_body_fault(*queued, plan);
     plan.head.set(http::field::server, "ue-test-server");
 
-    const std::string_view path = path_of(request.target());
     const std::lock_guard lock{mutex};
     for (const auto& rule : stalls) {
         if (!rule.path.empty() && rule.path != path) continue;
         if (rule.where == stall_point::before_headers) plan.stall_before_headers = true;
-        if (rule.where == stall_point::mid_body) plan.stall_after = rule.after_bytes;
+        if (rule.where == stall_point::mid_body) {
+            plan.cut = body_cut::stall;
+            plan.cut_after = rule.after_bytes;
+        }
     }
     return plan;
 }

@@ -1,5 +1,7 @@
 #include "script_file.hpp"
 
+#include "fault_spec.hpp"
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
@@ -32,6 +34,10 @@ void add_generated_entry(server& s, const json::object& entry) {
                     entry.contains("seed") ? json::value_to<std::uint64_t>(entry.at("seed")) : 0);
 }
 
+void add_fault_entry(server& s, const json::object& entry) {
+    s.add_faults(text_of(entry.at("path")), parse_faults(text_of(entry.at("spec"))));
+}
+
 template <class Add>
 void for_each_entry(server& s, const json::object& script, std::string_view key, Add add) {
     if (!script.contains(key)) return;
@@ -54,6 +60,7 @@ void apply_script(server& s, std::string_view json_text) {
     if (!script.is_object()) throw std::runtime_error("the script must be a JSON object");
     for_each_entry(s, script.as_object(), "responses", add_response_entry);
     for_each_entry(s, script.as_object(), "generated", add_generated_entry);
+    for_each_entry(s, script.as_object(), "faults", add_fault_entry);
 }
 
 void load_script(server& s, const std::filesystem::path& path) {

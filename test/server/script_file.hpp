@@ -8,7 +8,8 @@
 //      "body": "raw text",                          // sent as is
 //      "headers": {"Retry-After": "1"}}             // optional
 //   ],
-//   "generated": [{"path": "/big.bin", "size": 1048576, "seed": 1}]
+//   "generated": [{"path": "/big.bin", "size": 1048576, "seed": 1}],
+//   "faults": [{"path": "/big.bin", "spec": "503*2,reset:70000"}]   // see fault_spec.hpp
 // }
 //
 // "method" defaults to GET and "status" to 200; "target" follows server::add_response's rules.

@@ -13,6 +13,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -22,6 +23,9 @@ namespace ue::testing {
 
 namespace http = boost::beast::http;
 
+// How a body ends when it is cut short after `cut_after` bytes.
+enum class body_cut { none, stall, reset, truncate };
+
 // Everything the connection loop needs to answer one request.
 struct response_plan {
     http::response<http::empty_body> head;  // status and fields, Content-Length set
@@ -29,7 +33,11 @@ struct response_plan {
     std::uint64_t first = 0;                // body bytes [first, first + length) of `body`
     std::uint64_t length = 0;
     bool stall_before_headers = false;
-    std::optional<std::uint64_t> stall_after;  // body bytes sent before a mid-body stall
+    body_cut cut = body_cut::none;
+    std::uint64_t cut_after = 0;            // body bytes sent before the cut
+    std::uint64_t drip_piece = 0;           // 0: full-size pieces, no pauses
+    std::chrono::milliseconds drip_pause{0};
+    std::optional<std::uint64_t> corrupt_at;  // offset in `body`, not in the range
 };
 
 struct scripted_response {
@@ -69,6 +77,7 @@ public:
     std::map<std::pair<std::string, std::string>, scripted_response> scripted;  // (method, target)
     std::map<std::string, generated_route> generated;                         // by path
     std::vector<stall_rule> stalls;
+    std::map<std::string, std::deque<fault>, std::less<>> faults;  // by path
     std::vector<recorded_request> log;
     server_stats stats;
 
@@ -86,6 +95,7 @@ private:
     boost::asio::awaitable<void> accept_loop();
     std::optional<response_plan> plan_scripted(const http::request<http::string_body>& request);
     response_plan plan_static(const http::request<http::string_body>& request);
+    std::optional<fault> next_fault(std::string_view path);
 };
 
 // Serves one accepted connection until the peer leaves, the request asks to close, or a stall.

@@ -180,6 +180,50 @@ void server::clear_stalls() {
     impl_->stalls.clear();
 }
 
+void server::add_faults(std::string path, std::vector<fault> faults) {
+    const std::lock_guard lock{impl_->mutex};
+    auto& queue = impl_->faults[std::move(path)];
+    for (auto& f : faults) queue.push_back(std::move(f));
+}
+
+void server::clear_faults() {
+    const std::lock_guard lock{impl_->mutex};
+    impl_->faults.clear();
+}
+
+std::size_t server::faults_left(std::string_view path) const {
+    const std::lock_guard lock{impl_->mutex};
+    const auto found = impl_->faults.find(path);
+    return found == impl_->faults.end() ? 0 : found->second.size();
+}
+
+fault fault::error(unsigned status, std::string body, header_list headers) {
+    return {kind::status, status, std::move(body), std::move(headers), 0, {}};
+}
+
+fault fault::retry_after(unsigned status, std::string seconds) {
+    return error(status, {}, {{"Retry-After", std::move(seconds)}});
+}
+
+fault fault::reset_after(std::uint64_t bytes) { return {kind::reset, 0, {}, {}, bytes, {}}; }
+fault fault::truncate_after(std::uint64_t bytes) { return {kind::truncate, 0, {}, {}, bytes, {}}; }
+fault fault::stall_before_headers() { return {kind::stall_headers, 0, {}, {}, 0, {}}; }
+fault fault::stall_after(std::uint64_t bytes) { return {kind::stall_body, 0, {}, {}, bytes, {}}; }
+
+fault fault::drip(std::uint64_t piece_bytes, std::chrono::milliseconds pause) {
+    if (piece_bytes == 0) throw std::invalid_argument("fault::drip: pieces of 0 bytes");
+    return {kind::drip, 0, {}, {}, piece_bytes, pause};
+}
+
+fault fault::corrupt_byte(std::uint64_t offset) { return {kind::corrupt, 0, {}, {}, offset, {}}; }
+
+fault fault::redirect(unsigned status, std::string location) {
+    return {kind::redirect, status, {}, {{"Location", std::move(location)}}, 0, {}};
+}
+
+fault fault::garbage_json() { return {kind::garbage_json, 200, {}, {}, 0, {}}; }
+fault fault::ignore_range() { return {kind::ignore_range, 0, {}, {}, 0, {}}; }
+
 std::vector<recorded_request> server::requests() const {
     const std::lock_guard lock{impl_->mutex};
     return impl_->log;

@@ -76,6 +76,44 @@ enum class stall_point {
     mid_body,          // headers and the first `after_bytes` body bytes are sent
 };
 
+// One scripted misbehaviour, for one request on a path (see server::add_faults). Body offsets count
+// the bytes of this response's body, except corrupt_byte's, which is an offset in the whole file or
+// generated body (so a resumed range meets it only if it covers it). A fault that cuts a body after
+// N bytes has no effect when the body is not longer than N.
+struct fault {
+    enum class kind {
+        status,         // answer `status` with `body` and `headers` instead of the content
+        reset,          // send the headers and `bytes` body bytes, then RST (SO_LINGER 0 and close)
+        truncate,       // send the headers and `bytes` body bytes, then close cleanly (TLS close_notify)
+        stall_headers,  // read the request, answer nothing
+        stall_body,     // send the headers and `bytes` body bytes, then nothing
+        drip,           // send the body `bytes` at a time with `pause` between pieces
+        corrupt,        // flip every bit of the byte at offset `bytes` of the content
+        redirect,       // `status` (301, 302, 307, 308) with Location: `location`
+        garbage_json,   // 200, application/json, a body that is not JSON
+        ignore_range,   // the whole content with 200 whatever Range and If-Range ask
+    };
+    kind what = kind::status;
+    unsigned status = 0;
+    std::string body;
+    header_list headers;
+    std::uint64_t bytes = 0;
+    std::chrono::milliseconds pause{0};
+
+    static fault error(unsigned status, std::string body = {}, header_list headers = {});
+    static fault retry_after(unsigned status, std::string seconds);  // e.g. 429 or 503
+    static fault reset_after(std::uint64_t bytes);
+    static fault truncate_after(std::uint64_t bytes);
+    static fault stall_before_headers();
+    static fault stall_after(std::uint64_t bytes);
+    static fault drip(std::uint64_t piece_bytes, std::chrono::milliseconds pause);
+    static fault corrupt_byte(std::uint64_t offset);
+    // `location` is sent as given: a path ("/next") or an absolute URL (another server's url()).
+    static fault redirect(unsigned status, std::string location);
+    static fault garbage_json();
+    static fault ignore_range();
+};
+
 class server {
 public:
     // Starts listening and serving at once. Throws std::system_error when the port cannot be bound.
@@ -112,6 +150,14 @@ public:
     // (no request is known yet). `after_bytes` is for mid_body. Stalls apply until clear_stalls().
     void stall(stall_point where, std::string path = {}, std::uint64_t after_bytes = 0);
     void clear_stalls();
+
+    // Queues `faults` for `path` (no query; matches whatever the query): each request for that path
+    // takes the next one, in order, before any other answer; when they are used up the path is
+    // served normally again. Adding to a path with faults left appends to its queue.
+    void add_faults(std::string path, std::vector<fault> faults);
+    void clear_faults();
+    // How many faults `path` still has queued.
+    std::size_t faults_left(std::string_view path) const;
 
     // Every request read so far, in the order they were read.
     std::vector<recorded_request> requests() const;

@@ -17,6 +17,7 @@
 
 #include "update_expected/net/error.hpp"
 #include "update_expected/net/policy.hpp"
+#include "update_expected/net/proxy.hpp"
 #include "update_expected/net/tls.hpp"
 #include "update_expected/net/url.hpp"
 
@@ -43,13 +44,19 @@ struct client_options {
   retry_settings retry;                // per transfer; the default retries nothing
   std::size_t chunk_size = 64 * 1024;  // each transfer's body buffer: the most one chunk holds
   std::string user_agent;              // empty: "update-expected/<version>"
+  // The proxy variables (see proxy_for). The app passes proxy_environment(); empty: no proxy.
+  environment env;
+  unsigned max_redirects = 5;          // redirects followed per GET or HEAD transfer
 };
 
+// GET and HEAD follow redirects (301, 302, 303, 307, 308; relative or absolute Location) up to
+// client_options::max_redirects; other methods report a 3xx as an http_status outcome. A redirect to
+// another origin (scheme, host or port) drops the Authorization field for the rest of the chain.
 struct request {
   url target;
   boost::beast::http::verb method = boost::beast::http::verb::get;
   // Extra header fields (Authorization, Accept, Content-Type...). Host, User-Agent (unless given
-  // here) and Content-Length are set by the client.
+  // here), Content-Length, and on retries Range and If-Range are set by the client.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;  // sent as is, e.g. a JSON document for POST
 };
@@ -65,14 +72,19 @@ struct response_head {
 };
 
 // Where one transfer's body goes. All calls happen on the io_context's thread, one at a time.
+// The chunks of all attempts together form ONE stream of the body: a retry after a cut resumes it
+// with a range request when the server allows (see resume_state), so the consumer sees no seam;
+// when it cannot, on_restart is called first and the body comes again from byte 0.
 struct body_sink {
-  // Optional. Called when an attempt's response headers arrive (any status), before its chunks.
+  // Optional. Called when an attempt's response headers arrive (any status), before its chunks; a
+  // resumed attempt's head is the server's 206 (Content-Length of the rest only).
   std::function<void(const response_head&)> on_head;
   // Required. Called with each piece of a 2xx body as it arrives, in order, at most
   // client_options::chunk_size bytes; the span is valid only during the call. The next read starts
   // when it returns (back-pressure). A non-empty return aborts the transfer with that error.
   std::function<std::error_code(std::span<const std::byte>)> on_chunk;
-  // Optional. A retry will deliver the body again from byte 0: forget what arrived so far.
+  // Optional. The body will come again from byte 0: forget what arrived so far. Called before the
+  // new attempt's on_head.
   std::function<void()> on_restart;
 };
 

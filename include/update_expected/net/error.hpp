@@ -24,6 +24,12 @@ enum class error {
   body_too_large,        // a collected body exceeded the caller's size limit
   cancelled,             // client::cancel() stopped the transfer
   internal,              // an exception escaped (a consumer threw); its text is in `detail`
+  bad_proxy,             // a proxy variable names no usable http:// proxy (which one: `detail`)
+  proxy_refused,         // the proxy did not open the CONNECT tunnel (its status in `status`,
+                         // the redacted proxy in `detail`)
+  too_many_redirects,    // a GET was redirected more than max_redirects times (last URL: `detail`)
+  bad_redirect,          // a redirect without a usable Location (why: `detail`)
+  bad_resume,            // a 206 answer to a resumed transfer did not continue at its next byte
 };
 
 const std::error_category& net_category() noexcept;
@@ -36,7 +42,8 @@ inline std::error_code make_error_code(error e) noexcept {
 bool is_timeout(std::error_code ec) noexcept;
 
 // Where in one attempt a transfer was when it ended.
-enum class stage { queued, resolve, connect, handshake, write, headers, body, done };
+// `tunnel` is the CONNECT exchange with an HTTP proxy before the TLS handshake.
+enum class stage { queued, resolve, connect, tunnel, handshake, write, headers, body, done };
 
 std::string_view to_string(stage s) noexcept;
 

@@ -4,7 +4,10 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <system_error>
+#include <utility>
 
 #include "update_expected/net/error.hpp"
 
@@ -38,8 +41,6 @@ struct decision {
   };
   kind what = kind::finish;
   std::chrono::milliseconds delay{0};
-  // The retry repeats bytes the consumer already has: tell it to start again from byte 0.
-  bool restart_body = false;
 };
 
 // Decides, without any socket, whether a transfer is finished or tries again (Redis reader_fsm
@@ -72,6 +73,43 @@ class transfer_policy {
   unsigned retries_used_ = 0;
   unsigned not_there_used_ = 0;
   std::chrono::milliseconds waited_{0};
+};
+
+// How an interrupted body goes on (sans-IO, driven by the client and by tests). When the first 2xx
+// answer said `Accept-Ranges: bytes` and carried a strong ETag, a retry asks for the rest with
+// `Range: bytes=N-` and `If-Range: <ETag>` (N = bytes the consumer has) and the consumer sees one
+// continuous stream; otherwise, or when the server answers the range with a whole 200, the
+// consumer forgets its bytes (body_sink::on_restart) and the body starts again from byte 0.
+class resume_state {
+ public:
+  // What a 2xx answer's body is to the consumer.
+  enum class verdict {
+    deliver,   // it continues the stream: the first answer, or a 206 starting exactly at delivered()
+    restart,   // a whole body where a range was asked: the consumer restarts from byte 0 first
+    mismatch,  // a 206 starting elsewhere: unusable (error::bad_resume)
+  };
+
+  // The Range and If-Range values for the next attempt, or nullopt for a plain request. Call once
+  // per attempt, before sending it.
+  std::optional<std::pair<std::string, std::string>> next_request();
+  // Call with each 2xx answer's status, ETag, Accept-Ranges and Content-Range ("" when absent).
+  verdict on_head(unsigned status, std::string_view etag, std::string_view accept_ranges,
+                  std::string_view content_range);
+  // Body bytes handed to the consumer.
+  void on_body(std::uint64_t n) noexcept { delivered_ += n; }
+  // Before a retry: whether the consumer must forget what it has (then call restart()).
+  bool must_restart() const noexcept { return delivered_ > 0 && !resumable(); }
+  // The consumer forgot its bytes (on_restart was called).
+  void restart() noexcept;
+  std::uint64_t delivered() const noexcept { return delivered_; }
+
+ private:
+  bool resumable() const noexcept { return ranges_ && !etag_.empty(); }
+
+  std::string etag_;           // strong validator of the representation being delivered
+  bool ranges_ = false;        // the server accepts byte ranges for it
+  std::uint64_t delivered_ = 0;
+  std::optional<std::uint64_t> asked_;  // the offset the current attempt asked for
 };
 
 }  // namespace ue::net

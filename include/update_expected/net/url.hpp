@@ -23,6 +23,12 @@ struct url {
   // Same, but throws std::system_error; for literals known to be good (tests, constants).
   static url from(std::string_view text);
 
+  // The URL a reference (a redirect's Location) names, read against this one (RFC 3986 section 5):
+  // absolute ("https://h/x"), scheme-relative ("//h/x"), absolute path ("/x"), query ("?q") or
+  // relative path ("x", "../x"; dot segments removed). The fragment is dropped; the userinfo is kept
+  // only while the origin stays the same. Fails like parse().
+  std::optional<url> resolve(std::string_view reference, std::error_code& ec) const;
+
   bool tls() const noexcept { return scheme == "https"; }
   bool default_port() const noexcept { return port == (tls() ? 443 : 80); }
   bool ipv6_literal() const noexcept { return host.find(':') != std::string::npos; }
@@ -36,6 +42,9 @@ struct url {
   // The URL for messages and logs: no userinfo, and the values of query parameters that carry
   // secrets (signatures, tokens, credentials, passwords, keys) replaced by "REDACTED".
   std::string redacted() const;
+
+ private:
+  url resolve_dots() const;  // this URL with "." and ".." segments of its path removed
 };
 
 }  // namespace ue::net

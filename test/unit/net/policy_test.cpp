@@ -1,5 +1,9 @@
 #include "update_expected/net/policy.hpp"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <boost/asio/error.hpp>
 #include <gtest/gtest.h>
 
@@ -110,14 +114,62 @@ TEST(Policy, PermanentFailuresAreNotRetried) {
   EXPECT_EQ(p.next(status(400)).what, decision::kind::finish);
 }
 
-TEST(Policy, RetryAfterBodyBytesRestartsTheConsumer) {
-  auto p = with_retries(2);
-  attempt_report r = failed(reset, stage::body);
-  r.response_started = true;
-  r.body_bytes = 10;
-  EXPECT_TRUE(p.next(r).restart_body);
-  r.body_bytes = 0;
-  EXPECT_FALSE(p.next(r).restart_body);
+using verdict = resume_state::verdict;
+
+TEST(Resume, AsksForTheRestWithTheETagAndContinuesOnAMatching206) {
+  resume_state r;
+  EXPECT_FALSE(r.next_request());
+  EXPECT_EQ(r.on_head(200, "\"e1\"", "bytes", ""), verdict::deliver);
+  r.on_body(1000);
+  r.on_body(234);
+  EXPECT_FALSE(r.must_restart());
+  const auto fields = r.next_request();
+  ASSERT_TRUE(fields);
+  EXPECT_EQ(fields->first, "bytes=1234-");
+  EXPECT_EQ(fields->second, "\"e1\"");
+  EXPECT_EQ(r.on_head(206, "\"e1\"", "bytes", "bytes 1234-4999/5000"), verdict::deliver);
+  EXPECT_EQ(r.delivered(), 1234u);
+  // A second cut resumes from the new total.
+  r.on_body(100);
+  EXPECT_EQ(r.next_request()->first, "bytes=1334-");
+}
+
+TEST(Resume, A206ElsewhereIsAMismatch) {
+  resume_state r;
+  r.on_head(200, "\"e\"", "bytes", "");
+  r.on_body(10);
+  ASSERT_TRUE(r.next_request());
+  EXPECT_EQ(r.on_head(206, "\"e\"", "bytes", "bytes 0-99/100"), verdict::mismatch);
+  ASSERT_TRUE(r.next_request());
+  EXPECT_EQ(r.on_head(206, "\"e\"", "bytes", "garbage"), verdict::mismatch);
+}
+
+TEST(Resume, AWhole200AnsweringTheRangeRestarts) {
+  resume_state r;
+  r.on_head(200, "\"old\"", "bytes", "");
+  r.on_body(500);
+  ASSERT_TRUE(r.next_request());
+  EXPECT_EQ(r.on_head(200, "\"new\"", "bytes", ""), verdict::restart);
+  EXPECT_EQ(r.delivered(), 0u);
+  r.on_body(7);
+  EXPECT_EQ(r.next_request()->second, "\"new\"");  // the new representation's validator
+}
+
+TEST(Resume, WithoutRangesOrAStrongETagTheConsumerRestarts) {
+  for (const auto& [etag, ranges] : std::vector<std::pair<std::string, std::string>>{
+           {"", "bytes"}, {"\"e\"", ""}, {"\"e\"", "none"}, {"W/\"e\"", "bytes"}}) {
+    resume_state r;
+    EXPECT_EQ(r.on_head(200, etag, ranges, ""), verdict::deliver);
+    EXPECT_FALSE(r.must_restart());  // nothing delivered yet
+    r.on_body(10);
+    EXPECT_TRUE(r.must_restart()) << etag << " " << ranges;
+    EXPECT_FALSE(r.next_request());
+    r.restart();
+    EXPECT_EQ(r.delivered(), 0u);
+    EXPECT_FALSE(r.must_restart());
+    // The retry's answer is a fresh body, not a restart the consumer must be told of again.
+    EXPECT_EQ(r.on_head(200, etag, ranges, ""), verdict::deliver);
+  }
 }
 
 TEST(Policy, StopsWhenTheWaitingBudgetIsSpent) {

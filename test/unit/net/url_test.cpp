@@ -77,6 +77,36 @@ TEST(Url, RejectsOtherSchemesByName) {
   EXPECT_EQ(ec, error::unsupported_scheme);
 }
 
+TEST(Url, ResolvesRedirectLocations) {
+  const url base = url::from("https://u:p@h.example:8443/a/b/c.zip?x=1");
+  const auto resolved = [&](std::string_view reference) {
+    std::error_code ec;
+    const auto u = base.resolve(reference, ec);
+    EXPECT_FALSE(ec) << reference;
+    return u ? u->text() : std::string("(failed)");
+  };
+  EXPECT_EQ(resolved("https://other.example/k?y=2#frag"), "https://other.example/k?y=2");
+  EXPECT_EQ(resolved("HTTP://other.example:81"), "http://other.example:81/");
+  EXPECT_EQ(resolved("//cdn.example/k"), "https://cdn.example/k");
+  EXPECT_EQ(resolved("/root?q"), "https://u:p@h.example:8443/root?q");
+  EXPECT_EQ(resolved("?page=2"), "https://u:p@h.example:8443/a/b/c.zip?page=2");
+  EXPECT_EQ(resolved("d.zip"), "https://u:p@h.example:8443/a/b/d.zip");
+  EXPECT_EQ(resolved("../d.zip?z"), "https://u:p@h.example:8443/a/d.zip?z");
+  EXPECT_EQ(resolved("./e/./f/../g"), "https://u:p@h.example:8443/a/b/e/g");
+  EXPECT_EQ(resolved("../../../../x"), "https://u:p@h.example:8443/x");
+  EXPECT_EQ(resolved("sub/"), "https://u:p@h.example:8443/a/b/sub/");
+  EXPECT_EQ(resolved(""), "https://u:p@h.example:8443/a/b/c.zip?x=1");
+  EXPECT_EQ(resolved("https://h.example:8443/same"), "https://u:p@h.example:8443/same");
+
+  std::error_code ec;
+  EXPECT_FALSE(base.resolve("ftp://h/x", ec));
+  EXPECT_EQ(ec, error::unsupported_scheme);
+  EXPECT_FALSE(base.resolve("/a b", ec));
+  EXPECT_EQ(ec, error::bad_url);
+  EXPECT_FALSE(base.resolve("http://", ec));
+  EXPECT_EQ(ec, error::bad_url);
+}
+
 TEST(Url, FromThrowsOnBadText) { EXPECT_THROW(url::from("nope"), std::system_error); }
 
 }  // namespace

@@ -198,6 +198,14 @@ bool refresh::make_client() {
     return false;
   }
   net::client_options options;
+  options.env = net::proxy_environment();
+  // A proxy variable the client could not use is a configuration error, named before any transfer.
+  std::string detail;
+  net::proxy_for(*artifacts_, options.env, ec, detail);
+  if (ec) {
+    error(fmt::format("{}: {}", detail, ec.message()));
+    return false;
+  }
   options.concurrency = settings_.concurrency;
   options.timeouts = net::deadlines::all(settings_.timeout);
   options.retry.retries = settings_.retries;

@@ -1,10 +1,13 @@
 // End-to-end tests: the real update-expected binary against the local HTTPS test server, on a
 // generated CI snapshot, checking exit codes, streams and the files byte for byte.
 
+#include "connect_proxy.hpp"
 #include "e2e_fixture.hpp"
 #include "zip_writer.hpp"
 
 #include "update_expected/expected/directory_lock.hpp"
+
+#include <fmt/format.h>
 
 #include <csignal>
 #include <optional>
@@ -336,6 +339,69 @@ TEST_F(refresh_e2e, a_read_only_output_directory_exits_2_before_any_download_unl
   ASSERT_TRUE(dry);
   EXPECT_EQ(dry->exit_code, 0) << dry->err;
   EXPECT_TRUE(all_files().empty());
+}
+
+// How many requests the server read for `path`, and their Range fields in order.
+std::vector<std::string> ranges_asked(const testing::server& server, const std::string& path) {
+  std::vector<std::string> ranges;
+  for (const auto& q : server.requests()) {
+    if (q.path() == path) ranges.push_back(q.header("Range"));
+  }
+  return ranges;
+}
+
+TEST_F(refresh_e2e, server_errors_and_cut_bodies_are_retried_and_resumed_and_the_run_exits_0) {
+  serve(small_spec());
+  const auto errors = "/" + snap_.find_artifact("inductor_timm", 1)->path;
+  const auto reset = snap_.find_artifact("inductor_huggingface", 1);
+  const auto truncated = "/" + snap_.find_artifact("cpu_inductor_torchbench", 2)->path;
+  server_->add_faults(errors, {testing::fault::error(500), testing::fault::retry_after(503, "0")});
+  const std::uint64_t half = reset->bytes.size() / 2;
+  server_->add_faults("/" + reset->path, {testing::fault::reset_after(half)});
+  server_->add_faults(truncated, {testing::fault::truncate_after(100)});
+  const auto r = run(file_args({"--no-cache"}));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  expect_all_written();
+  EXPECT_EQ(ranges_asked(*server_, errors).size(), 3u);
+  // A cut body resumes where it stopped: the second request asks for the rest only.
+  EXPECT_EQ(ranges_asked(*server_, "/" + reset->path), (std::vector<std::string>{"", fmt::format("bytes={}-", half)}));
+  EXPECT_EQ(ranges_asked(*server_, truncated), (std::vector<std::string>{"", "bytes=100-"}));
+}
+
+TEST_F(refresh_e2e, an_https_proxy_from_the_environment_carries_every_transfer) {
+  serve(small_spec());
+  testing::connect_proxy proxy({.user = "me", .password = "pr0xy-pass"});
+  const auto r = run(file_args({"--no-cache"}), {{"HTTPS_PROXY", proxy.url()}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  expect_all_written();
+  EXPECT_GT(proxy.stats().tunnels_opened, 0u);
+  for (const auto& q : proxy.requests()) {
+    EXPECT_EQ(q.method, "CONNECT");
+    EXPECT_EQ(q.header("Proxy-Authorization"), "Basic bWU6cHIweHktcGFzcw==");
+  }
+  EXPECT_EQ(r.out.find("pr0xy-pass"), std::string::npos);
+  EXPECT_EQ(r.err.find("pr0xy-pass"), std::string::npos);
+
+  // NO_PROXY exempts the artifact host (a suffix match of `localhost`): no tunnel is asked for.
+  const auto tunnels = proxy.stats().tunnels_opened;
+  const auto direct = run(file_args({"--no-cache"}), {{"HTTPS_PROXY", proxy.url()}, {"NO_PROXY", "example.com,.localhost"}});
+  EXPECT_EQ(direct.exit_code, 0) << direct.err;
+  EXPECT_EQ(proxy.stats().tunnels_opened, tunnels);
+}
+
+TEST_F(refresh_e2e, a_proxy_that_refuses_fails_each_transfer_naming_the_proxy_and_one_it_cannot_use_exits_2) {
+  serve(small_spec());
+  testing::connect_proxy proxy({.user = "me", .password = "pr0xy-pass"});
+  auto r = run(file_args({"--no-cache"}), {{"HTTPS_PROXY", proxy.url(false)}});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_TRUE(all_files().empty());
+  EXPECT_NE(r.err.find("407"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(fmt::format("127.0.0.1:{}", proxy.port())), std::string::npos) << r.err;
+
+  r = run(file_args(), {{"ALL_PROXY", "socks5://127.0.0.1:1"}});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("ALL_PROXY"), std::string::npos) << r.err;
+  EXPECT_EQ(server_->requests().size(), 0u);
 }
 
 TEST_F(refresh_e2e, usage_errors_exit_2) {

@@ -368,6 +368,7 @@ asio::awaitable<std::error_code> client::impl::exchange(Stream& s, connection& c
     if (std::from_chars(cl->data(), cl->data() + cl->size(), n).ec == std::errc{}) head.content_length = n;
   }
   if (const auto ra = head.field("retry-after")) rep.retry_after = parse_retry_after(*ra);
+  rep.quota_exhausted = head.field("x-ratelimit-remaining") == "0";
   t.out.status = head.status;
   const bool good = head.status / 100 == 2;
   if (good) {

@@ -38,6 +38,7 @@ transfer_policy::transfer_policy(retry_settings settings, std::function<double()
 
 bool transfer_policy::retryable(const attempt_report& r) const {
   if (r.code == error::http_status) {
+    if (r.quota_exhausted) return false;
     if (not_there(r.status)) return not_there_used_ < settings_.not_there_retries;
     return r.status >= 500 || r.status == 429;
   }

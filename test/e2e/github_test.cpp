@@ -347,12 +347,14 @@ TEST_F(github_e2e, a_rate_limit_an_hour_away_exits_3_naming_the_reset_time) {
   EXPECT_EQ(api_targets(), std::vector<std::string>{runs_target});
   expect_hygiene(r);
 
-  // A 429 says the same; the transport retries it first (net's policy), then the same verdict.
+  // A 429 says the same, asked once too: the transport leaves a spent quota to the source's rules.
+  api_->clear_requests();
   api_->add_response("GET", runs_target, 429, "{\"message\":\"API rate limit exceeded\"}",
                      {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", std::to_string(reset)}});
-  r = run_with_token(api_args({"--retries", "0"}));
+  r = run_with_token(api_args());
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_TRUE(names_reset(r.err)) << r.err;
+  EXPECT_EQ(api_targets(), std::vector<std::string>{runs_target}) << "asked a rate-limited API again";
   EXPECT_TRUE(all_files().empty());
 }
 

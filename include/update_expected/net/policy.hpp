@@ -31,6 +31,9 @@ struct attempt_report {
   bool response_started = false;   // at least one byte of a response arrived
   std::uint64_t body_bytes = 0;    // body bytes this attempt delivered to the consumer
   std::optional<std::chrono::milliseconds> retry_after;  // the server's Retry-After, when given
+  // `x-ratelimit-remaining: 0`: the quota is spent until a reset that may be an hour away, so the
+  // caller decides whether to wait (GitHub asks clients not to retry before it).
+  bool quota_exhausted = false;
 };
 
 // What to do next.

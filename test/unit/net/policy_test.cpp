@@ -93,6 +93,16 @@ TEST(Policy, HonoursRetryAfterUpToTheCeiling) {
   EXPECT_EQ(p.next(r).delay, milliseconds{30'000});
 }
 
+TEST(Policy, ASpentQuotaIsLeftToTheCaller) {
+  auto p = with_retries(4);
+  for (unsigned code : {429u, 403u, 503u}) {
+    attempt_report r = status(code);
+    r.quota_exhausted = true;
+    EXPECT_EQ(p.next(r).what, decision::kind::finish) << code;
+  }
+  EXPECT_EQ(p.next(status(429)).what, decision::kind::retry);
+}
+
 TEST(Policy, NotThereIsRetriedAtMostOnce) {
   auto p = with_retries(4);
   EXPECT_EQ(p.next(status(404)).what, decision::kind::retry);

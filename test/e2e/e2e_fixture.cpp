@@ -79,6 +79,12 @@ std::map<std::string, std::string> refresh_e2e::environment(const std::map<std::
   return env;
 }
 
+std::vector<std::string> refresh_e2e::clickhouse_args() const {
+  auto args = base_args();
+  args.insert(args.end(), {"--source", "clickhouse", "--query-url", server_->url("/query")});
+  return args;
+}
+
 process_result refresh_e2e::run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
                                 terminal_streams terminals) {
   child_process child(binary_, args, environment(env), dir_, terminals);

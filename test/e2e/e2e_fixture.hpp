@@ -41,6 +41,12 @@ class refresh_e2e : public ::testing::Test {
   std::vector<std::string> base_args() const;
   // base_args() with the snapshot's jobs file as the source, then `extra`.
   std::vector<std::string> file_args(std::vector<std::string> extra = {}) const;
+  // base_args() with the ClickHouse source at the server's /query; run it with clickhouse_key().
+  std::vector<std::string> clickhouse_args() const;
+  // CH_KEY_ID and CH_KEY_SECRET for the binary's environment; the secret must never be shown.
+  static std::map<std::string, std::string> clickhouse_key() {
+    return {{"CH_KEY_ID", "reader"}, {"CH_KEY_SECRET", "s3cr3t-value"}};
+  }
 
   // The binary's environment: clean_environment(extra) with XDG_CACHE_HOME inside the test's
   // directory, so that no test reads or fills the user's rerun cache.

@@ -102,9 +102,7 @@ TEST_F(refresh_e2e, a_bad_csv_value_fails_its_shard_naming_entry_line_and_value)
 TEST_F(refresh_e2e, clickhouse_source_posts_the_query_with_basic_auth_and_never_shows_the_secret) {
   serve(small_spec());
   server_->add_response("POST", "/query", 200, snap_.jobs_json(rows_shape::clickhouse));
-  auto args = base_args();
-  args.insert(args.end(), {"--source", "clickhouse", "--query-url", server_->url("/query")});
-  const auto r = run(args, {{"CH_KEY_ID", "reader"}, {"CH_KEY_SECRET", "s3cr3t-value"}});
+  const auto r = run(clickhouse_args(), clickhouse_key());
   EXPECT_EQ(r.exit_code, 0) << r.err;
   expect_all_written();
   bool saw_query = false;
@@ -142,9 +140,7 @@ TEST_F(refresh_e2e, rockset_source_posts_its_parameters) {
 TEST_F(refresh_e2e, garbage_job_rows_exit_3_and_write_nothing) {
   serve(small_spec());
   server_->add_response("POST", "/query", 200, "{\"data\": [ {\"jobName\": ");
-  auto args = base_args();
-  args.insert(args.end(), {"--source", "clickhouse", "--query-url", server_->url("/query")});
-  const auto r = run(args, {{"CH_KEY_ID", "reader"}, {"CH_KEY_SECRET", "s3cr3t-value"}});
+  const auto r = run(clickhouse_args(), clickhouse_key());
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_TRUE(all_files().empty());
   EXPECT_NE(r.err.find("malformed job rows"), std::string::npos) << r.err;
@@ -153,9 +149,7 @@ TEST_F(refresh_e2e, garbage_job_rows_exit_3_and_write_nothing) {
 TEST_F(refresh_e2e, refused_credentials_exit_3_without_echoing_them) {
   serve(small_spec());
   server_->add_response("POST", "/query", 401, "{\"error\":\"bad key\"}");
-  auto args = base_args();
-  args.insert(args.end(), {"--source", "clickhouse", "--query-url", server_->url("/query")});
-  const auto r = run(args, {{"CH_KEY_ID", "reader"}, {"CH_KEY_SECRET", "s3cr3t-value"}});
+  const auto r = run(clickhouse_args(), clickhouse_key());
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("authentication refused"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("s3cr3t"), std::string::npos) << r.err;
@@ -233,10 +227,7 @@ TEST_F(refresh_e2e, sigint_mid_transfer_leaves_every_file_old_or_new_and_exits_1
 TEST_F(refresh_e2e, sigterm_while_the_job_query_is_in_flight_exits_143_and_writes_nothing) {
   serve(small_spec());
   server_->stall(testing::stall_point::before_headers, "/query");
-  auto args = base_args();
-  args.insert(args.end(), {"--source", "clickhouse", "--query-url", server_->url("/query")});
-  child_process child(binary_, args, environment({{"CH_KEY_ID", "reader"}, {"CH_KEY_SECRET", "s3cr3t-value"}}),
-                      dir_);
+  child_process child(binary_, clickhouse_args(), environment(clickhouse_key()), dir_);
   ASSERT_TRUE(wait_until([&] {
     for (const auto& q : server_->requests()) {
       if (q.method == "POST") return true;

@@ -1,4 +1,5 @@
 #include "connect_proxy.hpp"
+#include "report_exception.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -86,15 +87,6 @@ asio::awaitable<void> pipe(tcp::socket& from, tcp::socket& to) {
     to.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-void report_exception(std::exception_ptr error) {
-    if (!error) return;
-    try {
-        std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "ue-test-proxy: connection failed: %s\n", e.what());
-    }
-}
-
 }  // namespace
 
 class connect_proxy::impl {
@@ -105,7 +97,7 @@ public:
         acceptor.set_option(tcp::acceptor::reuse_address(true));
         acceptor.bind(endpoint);
         acceptor.listen(asio::socket_base::max_listen_connections);
-        asio::co_spawn(io, accept_loop(), report_exception);
+        asio::co_spawn(io, accept_loop(), report_exception_as("ue-test-proxy"));
         thread = std::thread{[this] { io.run(); }};
     }
 
@@ -137,7 +129,7 @@ private:
                 const std::lock_guard lock{mutex};
                 id = ++stats.connections_accepted;
             }
-            asio::co_spawn(io, serve(std::move(socket), id), report_exception);
+            asio::co_spawn(io, serve(std::move(socket), id), report_exception_as("ue-test-proxy"));
         }
     }
 

@@ -1,4 +1,5 @@
 #include "certificates.hpp"
+#include "report_exception.hpp"
 #include "server_impl.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -52,16 +53,6 @@ asio::ssl::context make_tls_context(cert_kind kind) {
     return context;
 }
 
-// An exception escaping a connection is a bug in the server: say so rather than lose it.
-void report_exception(std::exception_ptr error) {
-    if (!error) return;
-    try {
-        std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "ue-test-server: connection failed: %s\n", e.what());
-    }
-}
-
 }  // namespace
 
 server::impl::impl(server_options opts)
@@ -77,7 +68,7 @@ server::impl::impl(server_options opts)
     acceptor.set_option(tcp::acceptor::reuse_address(true));
     acceptor.bind(endpoint);
     acceptor.listen(asio::socket_base::max_listen_connections);
-    asio::co_spawn(io, accept_loop(), report_exception);
+    asio::co_spawn(io, accept_loop(), report_exception_as("ue-test-server"));
     thread = std::thread{[this] { io.run(); }};
 }
 
@@ -102,7 +93,7 @@ asio::awaitable<void> server::impl::accept_loop() {
             const std::lock_guard lock{mutex};
             id = ++stats.connections_accepted;
         }
-        asio::co_spawn(io, run_connection(*this, std::move(socket), id), report_exception);
+        asio::co_spawn(io, run_connection(*this, std::move(socket), id), report_exception_as("ue-test-server"));
     }
 }
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstring>
 
 namespace ue::testing {
 namespace {
@@ -23,6 +25,16 @@ void fill_generated(std::uint64_t seed, std::uint64_t offset, std::span<char> ou
     while (i < out.size()) {
         const std::uint64_t pos = offset + i;
         const std::uint64_t word = mix(seed ^ mix(pos / 8));
+        // Whole words in one store: byte b of a word is bits 8b..8b+7, which is the memory order
+        // of a little-endian word. The server generates gigabytes in benchmarks; byte by byte it
+        // was slower than the clients it serves.
+        if constexpr (std::endian::native == std::endian::little) {
+            if (pos % 8 == 0 && out.size() - i >= 8) {
+                std::memcpy(out.data() + i, &word, 8);
+                i += 8;
+                continue;
+            }
+        }
         for (unsigned b = static_cast<unsigned>(pos % 8); b < 8 && i < out.size(); ++b, ++i)
             out[i] = static_cast<char>(static_cast<unsigned char>(word >> (8 * b)));
     }

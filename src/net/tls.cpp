@@ -1,5 +1,8 @@
 #include "update_expected/net/tls.hpp"
 
+#include <cstdlib>
+#include <filesystem>
+
 #include <fmt/format.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -19,14 +22,52 @@ std::error_code last_ssl_error() {
   return {static_cast<int>(ERR_get_error()), boost::asio::error::get_ssl_category()};
 }
 
+// Whether `dir` holds certificates under OpenSSL's hashed names ("1a2b3c4d.0"), so a lookup by
+// subject finds them there.
+bool hashed_certificates_in(const std::filesystem::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const auto dot = name.find('.');
+    if (dot == 8 && name.find_first_not_of("0123456789abcdef") == dot && dot + 1 < name.size() &&
+        name.find_first_not_of("0123456789", dot + 1) == std::string::npos)
+      return true;
+  }
+  return false;
+}
+
+bool same_file(const std::string& a, const char* b) {
+  std::error_code ec;
+  return std::filesystem::equivalent(a, b, ec) && !ec;
+}
+
+// The trust of OpenSSL's default paths (SSL_CERT_FILE or the system bundle, SSL_CERT_DIR or the
+// system directory) without their cost: SSL_CTX_set_default_verify_paths parses the whole bundle,
+// some 140 certificates, at every start (50 ms of CPU before the first request can go out). A
+// hashed directory is read on demand instead, one issuer per handshake. Debian's hashed system
+// directory holds every certificate of its system bundle, so the bundle is skipped when it is
+// what the file names (SSL_CERT_FILE often points at it) and the system directory is searched;
+// any other file, or a directory without hashed names, is read in full as OpenSSL would.
+// Unreadable defaults are ignored, as OpenSSL does.
+void trust_system_store(SSL_CTX* ctx) {
+  const char* dir_env = std::getenv(X509_get_default_cert_dir_env());
+  const char* file_env = std::getenv(X509_get_default_cert_file_env());
+  const std::string dir = dir_env != nullptr ? dir_env : X509_get_default_cert_dir();
+  const std::string file = file_env != nullptr ? file_env : X509_get_default_cert_file();
+  SSL_CTX_load_verify_dir(ctx, dir.c_str());
+  const bool bundle_in_dir = same_file(dir, X509_get_default_cert_dir()) &&
+                             same_file(file, X509_get_default_cert_file()) && hashed_certificates_in(dir);
+  if (!bundle_in_dir) SSL_CTX_load_verify_file(ctx, file.c_str());
+  ERR_clear_error();
+}
+
 }  // namespace
 
 tls_context::tls_context(const tls_options& options) : context_(ssl::context::tls_client) {
   SSL_CTX* ctx = context_.native_handle();
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   context_.set_options(ssl::context::default_workarounds | ssl::context::no_compression);
-  // The default paths include SSL_CERT_FILE and SSL_CERT_DIR when set (OpenSSL reads them here).
-  context_.set_default_verify_paths();
+  trust_system_store(ctx);
   if (!options.ca_file.empty()) {
     boost::system::error_code ec;
     context_.load_verify_file(options.ca_file, ec);

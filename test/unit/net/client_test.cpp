@@ -12,6 +12,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/error.hpp>
 #include <gtest/gtest.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <zlib.h>
 
 #include "test_server.hpp"
@@ -355,6 +357,37 @@ TEST(Tls, HonoursSslCertFile) {
   ::unsetenv("SSL_CERT_FILE");
   const auto r = fetch_one(c, io, s.url("/x"));
   EXPECT_TRUE(r.ok()) << r.describe();
+}
+
+// The system store is read like this: a directory whose certificates are found on demand under
+// their subject's hash, never parsed up front. SSL_CERT_DIR points the same lookup elsewhere.
+TEST(Tls, HonoursSslCertDirByHashedName) {
+  ts::server s;
+  s.add_response("GET", "/x", 200, "hello");
+  const auto dir = std::filesystem::temp_directory_path() / ("ue-cert-dir-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(s.ca_file(), dir / "test-ca.pem", std::filesystem::copy_options::overwrite_existing);
+  const auto fetch_trusting_dir = [&] {
+    ::setenv("SSL_CERT_DIR", dir.c_str(), 1);
+    boost::asio::io_context io;
+    client c(io, client_options{});
+    ::unsetenv("SSL_CERT_DIR");
+    return fetch_one(c, io, s.url("/x"));
+  };
+  EXPECT_EQ(fetch_trusting_dir().code, error::certificate_rejected);  // not found by its file name
+
+  FILE* pem = std::fopen(s.ca_file().c_str(), "r");
+  ASSERT_NE(pem, nullptr);
+  X509* ca = PEM_read_X509(pem, nullptr, nullptr, nullptr);
+  std::fclose(pem);
+  ASSERT_NE(ca, nullptr);
+  char hashed[16];
+  std::snprintf(hashed, sizeof hashed, "%08lx.0", X509_subject_name_hash(ca));
+  X509_free(ca);
+  std::filesystem::rename(dir / "test-ca.pem", dir / hashed);
+  const auto r = fetch_trusting_dir();
+  EXPECT_TRUE(r.ok()) << r.describe();
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Tls, AcceptsAnIpLiteralTheCertificateNames) {

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <deque>
 #include <map>
+#include <random>
 #include <set>
 
 #include <boost/asio/buffer.hpp>
@@ -163,6 +164,9 @@ struct client::impl {
   std::map<std::string, std::vector<std::shared_ptr<connection>>> idle;
   std::deque<std::shared_ptr<transfer>> queue;
   std::set<transfer*> running;
+  // One backoff jitter source for all transfers: seeding one per transfer from random_device
+  // (a system call each) showed in profiles of many small transfers.
+  std::minstd_rand jitter{std::random_device{}()};
   bool cancelled = false;
 };
 
@@ -538,7 +542,8 @@ bool client::impl::follow_redirect(transfer& t) {
 }
 
 std::shared_ptr<transfer> client::impl::prepare(request req, body_sink sink, completion done) {
-  auto t = std::make_shared<transfer>(io, transfer_policy(opt.retry));
+  auto t = std::make_shared<transfer>(
+      io, transfer_policy(opt.retry, [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(jitter); }));
   t->out.url = req.target.redacted();
   t->out.method = std::string(http::to_string(req.method));
   t->wire = http::request<http::string_body>(req.method, req.target.target, 11);

@@ -55,6 +55,7 @@ connection::connection(asio::any_io_executor ex, const url& where, const std::op
 connection::~connection() { env_.live.erase(this); }
 
 void connection::close() {
+  closed_ = true;
   resolver_.cancel();
   resolve_timer_.cancel();
   tcp().close();  // also cancels tcp_stream's own deadline timer
@@ -105,6 +106,9 @@ asio::awaitable<std::error_code> connection::reach(stage& where, std::string& de
   resolve_timer_.cancel();
   if (resolve_timed_out_) co_return error::resolve_timeout;
   if (ec) co_return ec;
+  // A resolver cannot stop a lookup under way (nor one not yet begun when close() came): it may
+  // answer after close(), and connecting would open the socket again.
+  if (closed_) co_return std::error_code(asio::error::make_error_code(asio::error::operation_aborted));
 
   where = stage::connect;
   tcp().expires_after(env_.timeouts.connect);

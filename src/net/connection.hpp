@@ -82,6 +82,7 @@ class connection : public std::enable_shared_from_this<connection> {
   asio::ip::tcp::resolver resolver_;
   asio::steady_timer resolve_timer_;  // the resolver has no deadline of its own
   bool resolve_timed_out_ = false;
+  bool closed_ = false;  // close() was called: never connect after it
   std::optional<beast::tcp_stream> plain_;
   std::optional<tls_stream> tls_;
   beast::flat_buffer buffer_{read_buffer_limit};

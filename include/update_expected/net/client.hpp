@@ -145,8 +145,10 @@ class client {
   void fetch_text(request req, std::size_t limit, std::function<void(text_response)> done);
 
   // Opens up to `n` connections to `origin`'s scheme, host and port ahead of the first request
-  // and parks them in the pool (fewer when the pool already holds some). Failures are silent: the
-  // requests that follow will meet them with full context.
+  // and parks them in the pool (fewer when the pool already holds or is opening some; never more
+  // than `concurrency`). A request made while they open waits for one instead of opening its own.
+  // Failures are silent: the requests that follow will meet them with full context. cancel() ends
+  // warm-ups too.
   void warm(const url& origin, unsigned n);
 
   // Stops everything within one turn of the event loop: open sockets are closed, timers

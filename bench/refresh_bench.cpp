@@ -214,6 +214,8 @@ void small_scenarios(bench& b, const std::set<std::string>& chosen) {
         row r = b.pair(snap, "small", n, snap.github_args());
         r.target = verdict(r.ue.wall <= r.curl->wall, "wall <= curl");
         b.add(std::move(r));
+        // The same without the job query's round trips: what the artifact phase costs beside curl.
+        b.add(b.pair(snap, "small (--jobs-file)", n, snap.jobs_file_args()));
     }
     if (chosen.count("sweep")) {
         for (unsigned j : {1u, 2u, 4u, 8u, 16u, 32u, 64u}) {

@@ -11,7 +11,8 @@
 //   huge   one 2 GiB artifact, no delay                             target: peak RSS < 48 MiB
 //   sweep  small at -j 1, 2, 4, 8, 16, 32, 64                       target: peak RSS < 64 MiB at -j 64
 //   rerun  small again, served from the rerun cache                 target: < 0.2 s, nothing downloaded
-// Usage: refresh_bench [--reps N] [-j N] [--ue PATH] [scenario...]      (not a test: figures only)
+// Usage: refresh_bench [--reps N] [-j N] [--rtt MS] [--ue PATH] [scenario...]   (not a test: figures only)
+//   --reps 5, -j 16 (the -j of every scenario but the sweep), --rtt 50 (small, sweep, rerun).
 // Prints progress on stderr and a markdown table on stdout. Generated files live in a temporary
 // directory under $TMPDIR, removed at the end.
 
@@ -45,6 +46,7 @@ using ue::bench::measure;
 struct settings {
     unsigned reps = 5;
     unsigned jobs = 16;
+    std::chrono::milliseconds rtt{50};  // of the small, sweep and rerun scenarios
     std::string ue = UE_BINARY;
     std::string self;
     fs::path dir;  // the temporary directory of this run
@@ -206,9 +208,10 @@ double mib(long kib) { return static_cast<double>(kib) / 1024.0; }
 void small_scenarios(bench& b, const std::set<std::string>& chosen) {
     std::fprintf(stderr, "small: generating the realistic snapshot\n");
     const fs::path dir = b.config().dir / "small";
-    ue::bench::served_snapshot snap(realistic_spec(), 50ms, dir);
-    std::fprintf(stderr, "small: %zu artifacts, %.0f KiB on average, 50 ms round trip\n", snap.artifact_urls().size(),
-                 static_cast<double>(snap.artifact_bytes()) / 1024.0 / static_cast<double>(snap.artifact_urls().size()));
+    ue::bench::served_snapshot snap(realistic_spec(), b.config().rtt, dir);
+    std::fprintf(stderr, "small: %zu artifacts, %.0f KiB on average, %lld ms round trip\n", snap.artifact_urls().size(),
+                 static_cast<double>(snap.artifact_bytes()) / 1024.0 / static_cast<double>(snap.artifact_urls().size()),
+                 static_cast<long long>(b.config().rtt.count()));
     const unsigned n = b.config().jobs;
     if (chosen.count("small")) {
         row r = b.pair(snap, "small", n, snap.github_args());
@@ -285,7 +288,8 @@ void print_table(const bench& b) {
 }
 
 int usage() {
-    std::fprintf(stderr, "usage: refresh_bench [--reps N] [-j N] [--ue PATH] [small|large|huge|sweep|rerun]...\n");
+    std::fprintf(stderr,
+                 "usage: refresh_bench [--reps N] [-j N] [--rtt MS] [--ue PATH] [small|large|huge|sweep|rerun]...\n");
     return 2;
 }
 
@@ -298,10 +302,11 @@ int main(int argc, char** argv) {
     const std::set<std::string> all{"small", "large", "huge", "sweep", "rerun"};
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if ((a == "--reps" || a == "-j" || a == "--ue") && i + 1 < argc) {
+        if ((a == "--reps" || a == "-j" || a == "--ue" || a == "--rtt") && i + 1 < argc) {
             const std::string v = argv[++i];
             if (a == "--ue") s.ue = v;
             else if (a == "--reps") s.reps = static_cast<unsigned>(std::stoul(v));
+            else if (a == "--rtt") s.rtt = std::chrono::milliseconds(std::stoul(v));
             else s.jobs = static_cast<unsigned>(std::stoul(v));
         } else if (all.count(a)) {
             chosen.insert(a);

@@ -23,6 +23,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -248,9 +249,11 @@ void big_scenario(bench& b, const std::string& name, int count, double artifact_
     const fs::path dir = b.config().dir / name;
     row r;
     {
+        const auto started = std::chrono::steady_clock::now();
         ue::bench::served_snapshot snap(big_spec(count, artifact_bytes), 0ms, dir);
-        std::fprintf(stderr, "%s: %zu artifacts, %.1f MiB in all, no delay\n", name.c_str(), snap.artifact_urls().size(),
-                     static_cast<double>(snap.artifact_bytes()) / (1 << 20));
+        std::fprintf(stderr, "%s: %zu artifacts, %.1f MiB in all, generated and written in %.1f s; no delay\n",
+                     name.c_str(), snap.artifact_urls().size(), static_cast<double>(snap.artifact_bytes()) / (1 << 20),
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         r = b.pair(snap, name, b.config().jobs, snap.github_args());
     }
     if (name == "large") {

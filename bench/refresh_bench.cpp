@@ -32,6 +32,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <sys/wait.h>
 #include <vector>
 
 #ifndef UE_BINARY
@@ -115,13 +116,14 @@ struct row {
     std::string problem;          // why a run is not valid, empty when all were
 };
 
-// What a ue run must have done; empty when it did.
+// What a ue run must have done.
 struct expectation {
     std::size_t artifacts = 0;
     std::size_t files = 0;
     bool from_cache = false;
 };
 
+// Why a ue run is not a valid refresh (exit status, files, --summary-json totals); empty when it is.
 std::string check_run(const measure& m, const fs::path& summary, const fs::path& out, const expectation& want,
                       const fs::path& err) {
     if (!m.ok()) {

@@ -94,6 +94,7 @@ class refresh {
  private:
   bool make_client();
   void watch_signals();
+  void warm_github_api();
   void request_rows();
   void on_rows(detail::job_rows rows);
   void start_suite(suite_state& suite);
@@ -169,11 +170,23 @@ exit_code refresh::run() {
     open_cache();
     // Handshakes with the artifact host overlap the job query's round trips.
     client_->warm(*artifacts_, settings_.concurrency);
+    warm_github_api();
     request_rows();
     io_.run();
   }
   summarize(clock::now() - started);
   return code_;
+}
+
+// Once the runs listing is in, the GitHub source asks every wanted run's jobs at once, each on a
+// connection of its own: opened now, beside the listing's, they are ready then instead of costing a
+// handshake (2 round trips) on the query's critical path. One per wanted workflow: a commit has
+// about one run of each.
+void refresh::warm_github_api() {
+  if (settings_.source != source_kind::github) return;
+  std::error_code ec;
+  const auto api = net::url::parse(settings_.query_url, ec);
+  if (api) source_client_->warm(*api, static_cast<unsigned>(settings_.selection.workflows.size()));
 }
 
 void refresh::open_cache() {

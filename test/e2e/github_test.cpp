@@ -373,6 +373,24 @@ TEST_F(github_e2e, sigint_ends_a_rate_limit_wait_at_once) {
   expect_hygiene(r);
 }
 
+TEST_F(github_e2e, the_api_host_is_warmed_for_each_wanted_workflow_while_the_runs_listing_is_on_its_way) {
+  script_api();
+  // The listing never answers: any other connection the API host sees was opened ahead of need.
+  api_->stall(testing::stall_point::before_headers, "/repos/pytorch/pytorch/actions/runs");
+  child_process child(binary_, api_args(), environment(), dir_);
+  // The listing's connection, and one per wanted workflow; all there while the listing waits.
+  bool warmed = false;
+  for (int i = 0; i < 1000 && !warmed; ++i) {
+    warmed = api_->stats().connections_accepted >= 3 && !api_->requests().empty();
+    if (!warmed) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(warmed) << api_->stats().connections_accepted << " connection(s) to the API host";
+  child.send_signal(SIGTERM);
+  const auto r = child.wait(std::chrono::seconds(20));
+  EXPECT_EQ(r.exit_code, 143) << r.err;
+  EXPECT_EQ(api_targets(), std::vector<std::string>{runs_target}) << "a warmed connection sent a request";
+}
+
 TEST_F(github_e2e, a_short_sha_is_resolved_printed_and_used) {
   auto wanted = script_api();
   const std::string commit_target = "/repos/pytorch/pytorch/commits/0123456?per_page=1";

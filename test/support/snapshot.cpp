@@ -86,15 +86,29 @@ std::string report_csv(const std::vector<model_result>& rows, prng& rng) {
 }
 
 // XML reports: large, compressible like real ones, never wanted.
-std::string filler_xml(std::size_t bytes, prng& rng) {
-    std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?><testsuites>\n";
+constexpr std::string_view xml_head = "<?xml version=\"1.0\" encoding=\"utf-8\"?><testsuites>\n";
+constexpr std::string_view xml_tail = "</testsuites>\n";
+
+// Appends test cases to `out` until it holds at least `bytes`.
+void add_testcases(std::string& out, std::size_t bytes, prng& rng) {
     while (out.size() < bytes) {
         out += "<testcase classname=\"TestInductorOpInfo\" name=\"test_op_" + std::to_string(rng.below(100000)) +
                "\" time=\"0." + std::to_string(rng.below(1000)) + "\" file=\"test_torchinductor_" +
                std::to_string(rng.below(50)) + ".py\"/>\n";
     }
-    out += "</testsuites>\n";
-    return out;
+}
+
+void add_filler(zip_writer& zip, const std::string& name, const snapshot_spec& spec, prng& rng) {
+    if (spec.filler_block == 0) {
+        std::string xml(xml_head);
+        add_testcases(xml, spec.filler_bytes, rng);
+        zip.add(name, xml + std::string(xml_tail));
+        return;
+    }
+    std::string block;
+    add_testcases(block, spec.filler_block, rng);
+    const std::size_t times = std::max<std::size_t>(1, (spec.filler_bytes + block.size() - 1) / block.size());
+    zip.add_repeated(name, xml_head, block, times, xml_tail);
 }
 
 std::string build_config(const suite_spec& s) {
@@ -166,8 +180,7 @@ snapshot make_snapshot(const snapshot_spec& spec) {
 
                 zip_writer zip;
                 const std::string prefix = s.rocm ? "test-reports/" : "test/test-reports/";
-                zip.add(prefix + "python-pytest/benchmarks/dynamo/" + s.suite() + ".xml",
-                        filler_xml(spec.filler_bytes, rng));
+                add_filler(zip, prefix + "python-pytest/benchmarks/dynamo/" + s.suite() + ".xml", spec, rng);
                 for (const auto& phase : s.phases) {
                     std::vector<model_result> rows;
                     for (std::size_t m = 0; m < names.size() && m < static_cast<std::size_t>(spec.models_per_suite); ++m) {

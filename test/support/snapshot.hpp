@@ -28,6 +28,10 @@ struct snapshot_spec {
     // Uncompressed bytes of the XML reports beside the wanted CSVs in every artifact: what makes a
     // real artifact large. The wanted CSV entries come after them, as in CI.
     std::size_t filler_bytes = 64 * 1024;
+    // 0: the filler is generated and deflated whole. Else one block of about this many bytes is
+    // generated and deflated once, then repeated to at least filler_bytes (zip_writer::add_repeated): still
+    // a deflated XML entry (Zip64 past 4 GiB), but gigabytes cost a copy, for the benchmarks.
+    std::size_t filler_block = 0;
     // The first suite's shard 1 ran twice: attempt 1 (older, with other results) and attempt 2.
     bool retried_shard = true;
     // ... and the newest attempt uploaded nothing, so the refresh must fall back to attempt 1.

@@ -26,6 +26,28 @@ void put64(std::string& out, std::uint64_t v)
 
 constexpr std::uint32_t marker = 0xFFFFFFFF;
 
+// Deflates `in` on a running stream with `flush` (Z_FULL_FLUSH or Z_FINISH) and returns its output.
+std::string deflate_part(z_stream& zs, std::string_view in, int flush)
+{
+    if (in.size() >= (1u << 30))
+        throw std::length_error("zip_writer: a part of a repeated entry must be under 1 GiB");
+    std::string out;
+    char buffer[64 * 1024];
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    zs.avail_in = static_cast<uInt>(in.size());
+    for (;;) {
+        zs.next_out = reinterpret_cast<Bytef*>(buffer);
+        zs.avail_out = sizeof buffer;
+        const int rc = deflate(&zs, flush);
+        if (rc == Z_STREAM_ERROR)
+            throw std::runtime_error("deflate failed");
+        out.append(buffer, sizeof buffer - zs.avail_out);
+        // zlib asks to be called again with the same flush while it fills the whole output buffer.
+        if (flush == Z_FINISH ? rc == Z_STREAM_END : zs.avail_out != 0)
+            return out;
+    }
+}
+
 }  // namespace
 
 std::string deflate_raw(std::string_view content, int level)
@@ -135,6 +157,40 @@ void zip_writer::add_raw(std::string_view name, std::uint16_t method, std::strin
     local(c, false, false);
     out_ += payload;
     directory(c, false);
+}
+
+void zip_writer::add_repeated(std::string_view name, std::string_view head, std::string_view block,
+                              std::uint64_t times, std::string_view tail)
+{
+    z_stream zs{};
+    if (deflateInit2(&zs, 6, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        throw std::runtime_error("deflateInit2 failed");
+    std::string h, b, t;
+    try {
+        h = deflate_part(zs, head, Z_FULL_FLUSH);
+        b = deflate_part(zs, block, Z_FULL_FLUSH);
+        t = deflate_part(zs, tail, Z_FINISH);
+    } catch (...) {
+        deflateEnd(&zs);
+        throw;
+    }
+    deflateEnd(&zs);
+    const std::uint32_t block_crc = crc32_of(block);
+    std::uint32_t crc = crc32_of(head);
+    for (std::uint64_t i = 0; i < times; ++i)
+        crc = static_cast<std::uint32_t>(crc32_combine(crc, block_crc, static_cast<z_off_t>(block.size())));
+    crc = static_cast<std::uint32_t>(crc32_combine(crc, crc32_of(tail), static_cast<z_off_t>(tail.size())));
+    const std::uint64_t csize = h.size() + b.size() * times + t.size();
+    const std::uint64_t usize = head.size() + block.size() * times + tail.size();
+    const bool zip64 = csize >= marker || usize >= marker;
+    const central c{std::string(name), 8, 0, crc, csize, usize, out_.size()};
+    local(c, false, zip64);
+    out_.reserve(out_.size() + csize);
+    out_ += h;
+    for (std::uint64_t i = 0; i < times; ++i)
+        out_ += b;
+    out_ += t;
+    directory(c, zip64);
 }
 
 std::string zip_writer::finish(bool zip64_end)

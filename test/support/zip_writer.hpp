@@ -29,6 +29,14 @@ public:
     void add_raw(std::string_view name, std::uint16_t method, std::string_view payload, std::uint32_t crc,
                  std::uint64_t size);
 
+    /// Appends a deflated entry whose content is `head`, then `block` `times` times, then `tail`:
+    /// gigabyte entries for benchmarks at the cost of a copy. Each part is deflated once and ended
+    /// with a full flush (no back-reference crosses it), so the block's compressed bytes repeat
+    /// verbatim and the entry is a valid deflate stream with the right CRC-32. Zip64 (local and
+    /// central) when a size needs it. Each part must be under 1 GiB.
+    void add_repeated(std::string_view name, std::string_view head, std::string_view block, std::uint64_t times,
+                      std::string_view tail);
+
     /// The central directory and end record (Zip64 end records when `zip64_end`) after the entries.
     std::string finish(bool zip64_end = false);
 

@@ -2,6 +2,7 @@
 
 #include "job_rows.hpp"
 #include "cache_writer.hpp"
+#include "file_writer.hpp"
 #include "progress_ticker.hpp"
 #include "run_record.hpp"
 
@@ -130,7 +131,11 @@ class refresh {
     client_->cancel();
     source_client_->cancel();
   }
+  void stop_when_done() {
+    if (suites_open_ == 0 && writes_pending_ == 0) stop();
+  }
   std::size_t suites_open_ = 0;
+  std::size_t writes_pending_ = 0;  // expected files handed to the file writer, not yet reported
 
   const config& settings_;
   std::ostream& out_;
@@ -150,6 +155,8 @@ class refresh {
   // The rerun cache: looked up on this thread; filled by the writer's thread (see cache_writer).
   std::optional<cache::artifact_cache> cache_;
   std::optional<cache_writer> cache_writer_;
+  // After io_: destroyed first, once every write it was given has been reported on the loop.
+  std::optional<file_writer> file_writer_;
   run_record record_;
   std::string first_error_;
   exit_code code_ = exit_code::ok;
@@ -167,6 +174,7 @@ exit_code refresh::run() {
     raise(exit_code::usage);
   } else {
     watch_signals();
+    if (!settings_.dry_run) file_writer_.emplace(io_);
     open_cache();
     // Handshakes with the artifact host overlap the job query's round trips.
     client_->warm(*artifacts_, settings_.concurrency);
@@ -180,13 +188,14 @@ exit_code refresh::run() {
 
 // Once the runs listing is in, the GitHub source asks every wanted run's jobs at once, each on a
 // connection of its own: opened now, beside the listing's, they are ready then instead of costing a
-// handshake (2 round trips) on the query's critical path. One per wanted workflow: a commit has
-// about one run of each.
+// handshake (2 round trips) on the query's critical path. The listing takes the first connection
+// (a request made while they open waits for one), each wanted workflow another: a commit has about
+// one run of each.
 void refresh::warm_github_api() {
   if (settings_.source != source_kind::github) return;
   std::error_code ec;
   const auto api = net::url::parse(settings_.query_url, ec);
-  if (api) source_client_->warm(*api, static_cast<unsigned>(settings_.selection.workflows.size()));
+  if (api) source_client_->warm(*api, static_cast<unsigned>(settings_.selection.workflows.size() + 1));
 }
 
 void refresh::open_cache() {
@@ -477,7 +486,8 @@ bool refresh::decided_pending(suite_state& suite) {
 
 void refresh::decide(suite_state& suite) {
   if (decided_pending(suite)) {
-    if (--suites_open_ == 0) stop();
+    --suites_open_;
+    stop_when_done();
     return;
   }
   for (const auto& phase : suite.tables.phases()) {
@@ -503,7 +513,8 @@ void refresh::decide(suite_state& suite) {
   bool any_failed = false;
   for (const auto& s : suite.shards) any_failed = any_failed || s.end != shard_end::delivered;
   if (any_failed) raise(exit_code::incomplete);
-  if (--suites_open_ == 0) stop();
+  --suites_open_;
+  stop_when_done();
 }
 
 report::file_result refresh::complete_result(const suite_state& suite, const std::string& phase) const {
@@ -530,8 +541,8 @@ report::file_result refresh::incomplete_result(const suite_state& suite, const s
 
 void refresh::write_phase(suite_state& suite, const std::string& phase, report::file_result file) {
   const auto& existing = suite.existing.at(phase);
-  const auto content = expected::content_to_write(suite.tables, phase, existing ? &*existing : nullptr,
-                                                    settings_.allow_partial);
+  auto content = expected::content_to_write(suite.tables, phase, existing ? &*existing : nullptr,
+                                               settings_.allow_partial);
   if (!content) return;
   const auto path = expected::expected_file_path(settings_.output_dir, suite.baseline(), suite.plan.suite, phase);
   // A merge (--allow-partial) stays reported as incomplete or failed, whatever its write did.
@@ -544,16 +555,24 @@ void refresh::write_phase(suite_state& suite, const std::string& phase, report::
     }
     return record_.add_file(std::move(file), std::move(changes));
   }
-  auto replaced = expected::replace_file(path, *content, {.create_parent = suite.plan.base == jobs::baseline::rocm});
-  if (!replaced) {
-    error(replaced.error().message);
-    file.status = report::file_status::failed;
-    file.reason = replaced.error().message;
-    raise(exit_code::incomplete);
-    return record_.add_file(std::move(file));
-  }
-  if (complete && replaced.value() == expected::replace_status::unchanged) file.status = report::file_status::unchanged;
-  record_.add_file(std::move(file), std::move(changes));
+  ++writes_pending_;
+  file_writer_->replace(
+      path, std::move(*content), {.create_parent = suite.plan.base == jobs::baseline::rocm},
+      [this, complete, file = std::move(file), changes = std::move(changes)](auto replaced) mutable {
+        --writes_pending_;
+        if (!replaced) {
+          error(replaced.error().message);
+          file.status = report::file_status::failed;
+          file.reason = replaced.error().message;
+          raise(exit_code::incomplete);
+          record_.add_file(std::move(file));
+        } else {
+          if (complete && replaced.value() == expected::replace_status::unchanged)
+            file.status = report::file_status::unchanged;
+          record_.add_file(std::move(file), std::move(changes));
+        }
+        stop_when_done();
+      });
 }
 
 void refresh::summarize(clock::duration elapsed) {

@@ -163,7 +163,7 @@ struct client::impl {
   client_stats stats;
   std::set<connection*> live;
   std::map<std::string, std::vector<std::shared_ptr<connection>>> idle;
-  // Per pool key: warm-ups under way, and the transfers waiting for one of them (see attempt).
+  // Per pool key: warm-ups under way, and the transfers waiting for one of them (take_or_await_warm).
   std::map<std::string, unsigned> warming;
   std::map<std::string, std::deque<transfer*>> awaiting_warm;
   std::deque<std::shared_ptr<transfer>> queue;

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/error.hpp>
 #include <gtest/gtest.h>
@@ -174,56 +175,6 @@ TEST(Client, WarmOpensConnectionsAheadOfRequests) {
 
 // Plain http on purpose: TLS would add minutes of ASan-instrumented crypto on 2 CI cores and
 // proves nothing more about memory; the body path after decryption is the same code.
-TEST(Client, RequestsTakeTheConnectionsBeingWarmed) {
-  // The requests come while the warm-ups still connect, as when a job source answers fast: they
-  // wait for those connections instead of opening three more.
-  file_tree tree(3);
-  ts::server_options so;
-  so.root = tree.root();
-  ts::server s(so);
-  boost::asio::io_context io;
-  client c(io, options_for(s, 3));
-  c.warm(url::from(s.base_url()), 3);
-  auto got = fetch_all(c, s, paths_of(tree));
-  run_dry(io);
-  for (auto& [p, f] : got) EXPECT_TRUE(f.result && f.result->ok()) << p;
-  EXPECT_EQ(s.stats().connections_accepted, 3u);
-  EXPECT_EQ(c.stats().connections_opened, 3u);
-  EXPECT_EQ(c.stats().connections_reused, 3u);
-}
-
-TEST(Client, ARequestAwaitingAFailedWarmUpOpensItsOwn) {
-  // Nothing listens on the port: the warm-up fails silently, the request waiting for it tries
-  // itself and reports the refusal.
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor probe(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  const auto port = probe.local_endpoint().port();
-  probe.close();
-  client c(io, client_options{});
-  const std::string origin = "https://127.0.0.1:" + std::to_string(port);
-  c.warm(url::from(origin), 1);
-  const outcome r = fetch_one(c, io, origin + "/a.zip");
-  EXPECT_EQ(r.code, std::error_code(boost::asio::error::connection_refused)) << r.describe();
-  EXPECT_EQ(r.where, stage::connect);
-}
-
-TEST(Client, CancelEndsWarmUps) {
-  ts::server s;
-  boost::asio::io_context io;
-  client c(io, options_for(s, 4));
-  c.warm(url::from(s.base_url()), 2);
-  c.cancel();  // before the warm-ups began
-  run_dry(io);
-  io.restart();
-  client d(io, options_for(s, 4));
-  d.warm(url::from(s.base_url()), 2);
-  io.poll();  // the warm-ups are resolving: a lookup under way cannot be stopped, only ignored
-  d.cancel();
-  run_dry(io);
-  EXPECT_EQ(s.stats().connections_accepted, 0u);
-  EXPECT_EQ(c.stats().connections_opened + d.stats().connections_opened, 0u);
-}
-
 TEST(Client, StreamsTwoGibibytesWithFlatMemory) {
   constexpr std::uint64_t size = 2ull << 30;
   ts::server_options so;
@@ -311,6 +262,56 @@ TEST(Client, ABodyCutShortIsAPartialMessage) {
       << r.describe();
   EXPECT_EQ(r.where, stage::body);
   EXPECT_EQ(r.bytes, 30'000u);
+}
+
+TEST(Client, RequestsTakeTheConnectionsBeingWarmed) {
+  // The requests come while the warm-ups still connect, as when a job source answers fast: they
+  // wait for those connections instead of opening three more.
+  file_tree tree(3);
+  ts::server_options so;
+  so.root = tree.root();
+  ts::server s(so);
+  boost::asio::io_context io;
+  client c(io, options_for(s, 3));
+  c.warm(url::from(s.base_url()), 3);
+  auto got = fetch_all(c, s, paths_of(tree));
+  run_dry(io);
+  for (auto& [p, f] : got) EXPECT_TRUE(f.result && f.result->ok()) << p;
+  EXPECT_EQ(s.stats().connections_accepted, 3u);
+  EXPECT_EQ(c.stats().connections_opened, 3u);
+  EXPECT_EQ(c.stats().connections_reused, 3u);
+}
+
+TEST(Client, ARequestAwaitingAFailedWarmUpOpensItsOwn) {
+  // Nothing listens on the port: the warm-up fails silently, the request waiting for it tries
+  // itself and reports the refusal.
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor probe(io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  const auto port = probe.local_endpoint().port();
+  probe.close();
+  client c(io, client_options{});
+  const std::string origin = "https://127.0.0.1:" + std::to_string(port);
+  c.warm(url::from(origin), 1);
+  const outcome r = fetch_one(c, io, origin + "/a.zip");
+  EXPECT_EQ(r.code, std::error_code(boost::asio::error::make_error_code(boost::asio::error::connection_refused))) << r.describe();
+  EXPECT_EQ(r.where, stage::connect);
+}
+
+TEST(Client, CancelEndsWarmUps) {
+  ts::server s;
+  boost::asio::io_context io;
+  client c(io, options_for(s, 4));
+  c.warm(url::from(s.base_url()), 2);
+  c.cancel();  // before the warm-ups began
+  run_dry(io);
+  io.restart();
+  client d(io, options_for(s, 4));
+  d.warm(url::from(s.base_url()), 2);
+  io.poll();  // the warm-ups are resolving: a lookup under way cannot be stopped, only ignored
+  d.cancel();
+  run_dry(io);
+  EXPECT_EQ(s.stats().connections_accepted, 0u);
+  EXPECT_EQ(c.stats().connections_opened + d.stats().connections_opened, 0u);
 }
 
 client_options short_deadlines(const ts::server& s) {

@@ -154,14 +154,23 @@ TEST(Client, ResumesTlsSessionsOnNewConnections) {
   EXPECT_EQ(s.stats().connections_accepted, 2u);
 }
 
-TEST(Client, WarmOpensConnectionsAheadOfRequests) {
-  file_tree tree(3);
-  ts::server_options so;
-  so.root = tree.root();
-  ts::server s(so);
+// Three files on a local server and a client warming three connections to it.
+class WarmUp : public ::testing::Test {
+ protected:
+  static ts::server_options serving(const file_tree& tree) {
+    ts::server_options so;
+    so.root = tree.root();
+    return so;
+  }
+  file_tree tree{3};
+  ts::server s{serving(tree)};
   boost::asio::io_context io;
-  client c(io, options_for(s, 3));
-  c.warm(url::from(s.base_url()), 3);
+  client c{io, options_for(s, 3)};
+  void warm() { c.warm(url::from(s.base_url()), 3); }
+};
+
+TEST_F(WarmUp, OpensConnectionsAheadOfRequests) {
+  warm();
   run_dry(io);
   EXPECT_EQ(s.stats().connections_accepted, 3u);
   EXPECT_EQ(s.stats().requests_total, 0u);
@@ -171,6 +180,18 @@ TEST(Client, WarmOpensConnectionsAheadOfRequests) {
   EXPECT_EQ(s.stats().connections_accepted, 3u);
   EXPECT_EQ(c.stats().connections_reused, 3u);
   for (auto& [p, f] : got) EXPECT_TRUE(f.result && f.result->ok()) << p;
+}
+
+TEST_F(WarmUp, RequestsTakeTheConnectionsBeingWarmed) {
+  // The requests come while the warm-ups still connect, as when a job source answers fast: they
+  // wait for those connections instead of opening three more.
+  warm();
+  auto got = fetch_all(c, s, paths_of(tree));
+  run_dry(io);
+  for (auto& [p, f] : got) EXPECT_TRUE(f.result && f.result->ok()) << p;
+  EXPECT_EQ(s.stats().connections_accepted, 3u);
+  EXPECT_EQ(c.stats().connections_opened, 3u);
+  EXPECT_EQ(c.stats().connections_reused, 3u);
 }
 
 // Plain http on purpose: TLS would add minutes of ASan-instrumented crypto on 2 CI cores and
@@ -262,24 +283,6 @@ TEST(Client, ABodyCutShortIsAPartialMessage) {
       << r.describe();
   EXPECT_EQ(r.where, stage::body);
   EXPECT_EQ(r.bytes, 30'000u);
-}
-
-TEST(Client, RequestsTakeTheConnectionsBeingWarmed) {
-  // The requests come while the warm-ups still connect, as when a job source answers fast: they
-  // wait for those connections instead of opening three more.
-  file_tree tree(3);
-  ts::server_options so;
-  so.root = tree.root();
-  ts::server s(so);
-  boost::asio::io_context io;
-  client c(io, options_for(s, 3));
-  c.warm(url::from(s.base_url()), 3);
-  auto got = fetch_all(c, s, paths_of(tree));
-  run_dry(io);
-  for (auto& [p, f] : got) EXPECT_TRUE(f.result && f.result->ok()) << p;
-  EXPECT_EQ(s.stats().connections_accepted, 3u);
-  EXPECT_EQ(c.stats().connections_opened, 3u);
-  EXPECT_EQ(c.stats().connections_reused, 3u);
 }
 
 TEST(Client, ARequestAwaitingAFailedWarmUpOpensItsOwn) {

@@ -122,6 +122,15 @@ class refresh {
     if (first_error_.empty()) first_error_ = line;
   }
   void raise(exit_code code) { code_ = combine(code_, code); }
+  // A failed transfer, said in full the first time its cause is met. A host-wide failure (an
+  // untrusted certificate, a refusing proxy, an unreachable host) ends every transfer alike: its
+  // repeats are only counted, and said once at the end (summarize), so that 80 artifacts do not
+  // make 80 identical lines. An answer from the server (an HTTP status) is about its artifact and
+  // always said. --summary-json lists every artifact either way.
+  void report_failure(const std::string& where, const net::outcome& result) {
+    if (result.status == 0 && repeated_causes_[result.cause()]++ > 0) return;
+    error(fmt::format("{}: {}", where, result.describe()));
+  }
   void summarize(clock::duration elapsed);
   // Nothing is left to do: let the loop run dry (the signal wait, the progress timer and idle
   // pooled connections would otherwise keep it alive).
@@ -136,6 +145,7 @@ class refresh {
   }
   std::size_t suites_open_ = 0;
   std::size_t writes_pending_ = 0;  // expected files handed to the file writer, not yet reported
+  std::map<std::string, std::size_t> repeated_causes_;  // transfer failures by outcome::cause()
 
   const config& settings_;
   std::ostream& out_;
@@ -443,7 +453,7 @@ void refresh::on_fetched(suite_state& suite, unsigned shard, transfer& t, const 
     error(fmt::format("{}: artifact not there: {}", where, result.describe()));
     return finish_shard(suite, shard, shard_end::not_there, "not there");
   }
-  if (!interrupted_) error(fmt::format("{}: {}", where, result.describe()));
+  if (!interrupted_) report_failure(where, result);
   finish_shard(suite, shard, shard_end::failed, interrupted_ ? "interrupted" : "download failed");
 }
 
@@ -577,6 +587,9 @@ void refresh::write_phase(suite_state& suite, const std::string& phase, report::
 
 void refresh::summarize(clock::duration elapsed) {
   progress_.stop();
+  for (const auto& [cause, times] : repeated_causes_) {
+    if (times > 1) error(fmt::format("{} more artifacts failed the same way: {}", times - 1, cause));
+  }
   if (cache_writer_) {
     const auto stored = cache_writer_->finish();
     if (stored.failed != 0) {

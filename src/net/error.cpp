@@ -63,26 +63,36 @@ std::string_view to_string(stage s) noexcept {
   return "?";
 }
 
-std::string outcome::describe() const {
+namespace {
+
+// The outcome's verdict and detail: `HTTP 404 "NoSuchKey..."`, `connection refused (via proxy ...)`.
+std::string verdict(const outcome& o) {
   std::string what;
-  if (!code) {
-    what = fmt::format("HTTP {} ok", status);
-  } else if (code == error::http_status) {
+  if (!o.code) {
+    what = fmt::format("HTTP {} ok", o.status);
+  } else if (o.code == error::http_status) {
     // The excerpt comes from a server: keep the line a line whatever it sent.
     std::string excerpt;
-    for (char c : body_excerpt) {
+    for (char c : o.body_excerpt) {
       const auto u = static_cast<unsigned char>(c);
       excerpt += (u < 0x20 || u == 0x7f) ? ' ' : c;
     }
-    what = excerpt.empty() ? fmt::format("HTTP {}", status)
-                           : fmt::format("HTTP {} \"{}\"", status, excerpt);
+    what = excerpt.empty() ? fmt::format("HTTP {}", o.status) : fmt::format("HTTP {} \"{}\"", o.status, excerpt);
   } else {
-    what = code.message();
-    if (status != 0) what += fmt::format(" after HTTP {}", status);
+    what = o.code.message();
+    if (o.status != 0) what += fmt::format(" after HTTP {}", o.status);
   }
-  if (!detail.empty()) what += fmt::format(" ({})", detail);
-  return fmt::format("{} {}: {} [stage {}, attempt {}, {} bytes received]", method, url, what,
+  if (!o.detail.empty()) what += fmt::format(" ({})", o.detail);
+  return what;
+}
+
+}  // namespace
+
+std::string outcome::describe() const {
+  return fmt::format("{} {}: {} [stage {}, attempt {}, {} bytes received]", method, url, verdict(*this),
                      to_string(where), attempt, bytes);
 }
+
+std::string outcome::cause() const { return fmt::format("{} [stage {}]", verdict(*this), to_string(where)); }
 
 }  // namespace ue::net

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <csignal>
 #include <optional>
 #include <thread>
@@ -393,6 +394,26 @@ TEST_F(refresh_e2e, a_proxy_that_refuses_fails_each_transfer_naming_the_proxy_an
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("ALL_PROXY"), std::string::npos) << r.err;
   EXPECT_EQ(server_->requests().size(), 0u);
+}
+
+TEST_F(refresh_e2e, an_untrusted_certificate_is_said_once_and_its_repeats_counted) {
+  serve(small_spec());
+  auto args = file_args({"--no-cache"});
+  const auto ca = std::find(args.begin(), args.end(), "--ca-file");
+  ASSERT_NE(ca, args.end());
+  args.erase(ca, ca + 2);  // the test CA is no longer trusted: every transfer fails alike
+  const auto r = run(args);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_TRUE(all_files().empty());
+  std::size_t mentions = 0;
+  for (auto at = r.err.find("certificate_rejected"); at != std::string::npos;
+       at = r.err.find("certificate_rejected", at + 1))
+    ++mentions;
+  EXPECT_EQ(mentions, 2u) << r.err;  // the first transfer in full, then the count of the others
+  const auto more = r.err.find(" more artifacts failed the same way: certificate_rejected");
+  ASSERT_NE(more, std::string::npos) << r.err;
+  const auto line = r.err.rfind('\n', more) + 1;
+  EXPECT_GT(std::stoul(r.err.substr(line + std::string("error: ").size())), 1u) << r.err;
 }
 
 TEST_F(refresh_e2e, usage_errors_exit_2) {

@@ -65,6 +65,10 @@ struct outcome {
   // One line, e.g. `GET https://h/x: headers_timeout (stage headers, attempt 1, 0 bytes)`, or
   // `GET https://h/x: HTTP 404 "NoSuchKey..." (stage headers, attempt 1, 0 bytes)`.
   std::string describe() const;
+  // What went wrong without naming the transfer: `certificate_rejected: ... (reason) [stage
+  // handshake]`. Transfers ended by one host-wide failure (an untrusted certificate, a refusing
+  // proxy, an unreachable host) share it.
+  std::string cause() const;
 };
 
 inline constexpr std::size_t outcome_excerpt_limit = 200;

@@ -55,5 +55,22 @@ TEST(NetError, DescribeCarriesDetail) {
   EXPECT_NE(o.describe().find("stage handshake"), std::string::npos);
 }
 
+TEST(NetError, CauseIsTheSameForEveryTransferAHostWideFailureEnds) {
+  outcome a;
+  a.code = error::certificate_rejected;
+  a.where = stage::handshake;
+  a.detail = "unable to get local issuer certificate";
+  a.url = "https://h/a.zip";
+  outcome b = a;
+  b.url = "https://h/b.zip";
+  b.attempt = 2;
+  EXPECT_EQ(a.cause(), b.cause());
+  EXPECT_EQ(a.cause().find("a.zip"), std::string::npos) << a.cause();
+  EXPECT_NE(a.cause().find("(unable to get local issuer certificate) [stage handshake]"), std::string::npos)
+      << a.cause();
+  b.where = stage::connect;
+  EXPECT_NE(a.cause(), b.cause());
+}
+
 }  // namespace
 }  // namespace ue::net

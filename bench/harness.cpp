@@ -34,7 +34,8 @@ measure spawn_and_wait(const std::vector<std::string>& argv, const std::string& 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    if (err_file != "-") posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (err_file != "-")
+        posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const auto start = std::chrono::steady_clock::now();
     pid_t pid = 0;
     if (posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ) != 0) {
@@ -86,8 +87,8 @@ std::vector<std::string> curl_command(unsigned n, const std::string& ca_file, co
                                       const std::string& config_file) {
     std::ofstream cfg{config_file};
     for (const auto& u : urls) cfg << "url = \"" << u << "\"\noutput = \"/dev/null\"\n";
-    return {"curl", "--parallel", "--parallel-max", std::to_string(n), "--silent", "--no-progress-meter",
-            "--show-error", "--fail", "--cacert", ca_file, "-K", config_file};
+    return {"curl",         "--parallel", "--parallel-max", std::to_string(n), "--silent", "--no-progress-meter",
+            "--show-error", "--fail",     "--cacert",       ca_file,           "-K",       config_file};
 }
 
 measure median(std::vector<measure> runs) {

@@ -12,11 +12,11 @@
 namespace ue::bench {
 
 struct measure {
-    double wall = 0;          // seconds
-    double cpu = 0;           // user + sys seconds of the command (and its children)
-    long rss_kib = 0;         // peak resident set of the command
-    int status = -1;          // as from wait4()
-    double driver_cpu = 0;    // CPU this process used meanwhile: the in-process test server's work
+    double wall = 0;        // seconds
+    double cpu = 0;         // user + sys seconds of the command (and its children)
+    long rss_kib = 0;       // peak resident set of the command
+    int status = -1;        // as from wait4()
+    double driver_cpu = 0;  // CPU this process used meanwhile: the in-process test server's work
 
     bool ok() const;  // exited with status 0
 };

@@ -96,10 +96,12 @@ ue::test::snapshot_spec realistic_spec() {
 ue::test::snapshot_spec big_spec(int count, double artifact_bytes) {
     ue::test::snapshot_spec spec;
     const int timm = count / 3, torchbench = count / 3;
-    spec.suites = {{"inductor", "huggingface", count - timm - torchbench}, {"inductor", "timm", timm},
+    spec.suites = {{"inductor", "huggingface", count - timm - torchbench},
+                   {"inductor", "timm", timm},
                    {"inductor", "torchbench", torchbench}};
-    spec.suites.erase(std::remove_if(spec.suites.begin(), spec.suites.end(), [](const auto& s) { return s.shards == 0; }),
-                      spec.suites.end());
+    spec.suites.erase(
+        std::remove_if(spec.suites.begin(), spec.suites.end(), [](const auto& s) { return s.shards == 0; }),
+        spec.suites.end());
     spec.models_per_suite = 32;
     spec.retried_shard = false;
     spec.filler_block = 1 << 20;
@@ -136,10 +138,13 @@ std::string check_run(const measure& m, const fs::path& summary, const fs::path&
         if (e.is_regular_file()) ++files;
     if (files != want.files) return fmt::format("{} files written, {} expected", files, want.files);
     const auto totals = boost::json::parse(slurp(summary)).at("totals").as_object();
-    const auto count = [&totals](const char* key) { return static_cast<std::size_t>(totals.at(key).to_number<double>()); };
+    const auto count = [&totals](const char* key) {
+        return static_cast<std::size_t>(totals.at(key).to_number<double>());
+    };
     if (count("artifacts_read") != want.artifacts)
         return fmt::format("{} artifacts read, {} expected", count("artifacts_read"), want.artifacts);
-    if (want.from_cache && (count("artifacts_from_cache") != want.artifacts || count("bytes") != 0 || count("attempts") != 0))
+    if (want.from_cache &&
+        (count("artifacts_from_cache") != want.artifacts || count("bytes") != 0 || count("attempts") != 0))
         return fmt::format("not all from the cache: {} from cache, {} bytes and {} requests from the network",
                            count("artifacts_from_cache"), count("bytes"), count("attempts"));
     if (!want.from_cache && count("artifacts_from_cache") != 0) return "some artifacts came from a cache";
@@ -158,9 +163,10 @@ public:
         fs::create_directories(run / "out");
         std::vector<std::string> argv{s_.ue};
         argv.insert(argv.end(), args.begin(), args.end());
-        argv.insert(argv.end(), {"--output-dir", (run / "out").string(), "--cache-dir",
-                                 (cache ? *cache : run / "cache").string(), "--summary-json",
-                                 (run / "summary.json").string(), "-j", std::to_string(n), "-q", "--progress", "never"});
+        argv.insert(
+            argv.end(),
+            {"--output-dir", (run / "out").string(), "--cache-dir", (cache ? *cache : run / "cache").string(),
+             "--summary-json", (run / "summary.json").string(), "-j", std::to_string(n), "-q", "--progress", "never"});
         snap.server().clear_requests();
         const measure m = ue::bench::run_measured(s_.self, s_.dir.string(), argv, (run / "err").string());
         const expectation want{snap.artifact_urls().size(), snap.expected_files(), rerun};
@@ -175,15 +181,16 @@ public:
     }
 
     // ue and curl (same URLs, same N) alternately, --reps times; a rerun (`cache` given) has no curl.
-    row pair(ue::bench::served_snapshot& snap, const std::string& name, unsigned n, const std::vector<std::string>& args,
-             const std::optional<fs::path>& cache = std::nullopt) {
+    row pair(ue::bench::served_snapshot& snap, const std::string& name, unsigned n,
+             const std::vector<std::string>& args, const std::optional<fs::path>& cache = std::nullopt) {
         row r{name, n, {}, {}, {}, {}};
         std::vector<measure> ues, curls;
         const auto curl = ue::bench::curl_command(n, snap.server().ca_file().string(), snap.artifact_urls(),
                                                   (s_.dir / "curl.cfg").string());
         for (unsigned i = 0; i < s_.reps; ++i) {
             ues.push_back(refresh(snap, n, args, cache, cache.has_value(), r.problem));
-            std::string line = fmt::format("  {} -j {} run {}/{}: ue {:.3f} s", name, n, i + 1, s_.reps, ues.back().wall);
+            std::string line =
+                fmt::format("  {} -j {} run {}/{}: ue {:.3f} s", name, n, i + 1, s_.reps, ues.back().wall);
             if (!cache) {
                 curls.push_back(ue::bench::run_measured(s_.self, s_.dir.string(), curl));
                 if (!curls.back().ok() && r.problem.empty()) r.problem = "curl failed";
@@ -270,8 +277,9 @@ void big_scenario(bench& b, const std::string& name, int count, double artifact_
 }
 
 void print_table(const bench& b) {
-    std::printf("| scenario | -j | ue wall s | curl wall s | wall ue/curl | ue CPU s | curl CPU s | CPU ue/curl | "
-                "ue peak RSS MiB | curl peak RSS MiB | server CPU s (ue / curl run) | target |\n");
+    std::printf(
+        "| scenario | -j | ue wall s | curl wall s | wall ue/curl | ue CPU s | curl CPU s | CPU ue/curl | "
+        "ue peak RSS MiB | curl peak RSS MiB | server CPU s (ue / curl run) | target |\n");
     std::printf("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
     for (const auto& r : b.rows()) {
         const auto& u = r.ue;
@@ -279,8 +287,8 @@ void print_table(const bench& b) {
         std::string server = fmt::format("{:.2f}", u.driver_cpu);
         if (r.curl) {
             const auto& c = *r.curl;
-            curl = fmt::format("| {:.3f} | {:.2f} | {:.3f} | {:.3f} | {:.2f} | {:.1f} | {:.1f} ", c.wall, u.wall / c.wall,
-                               u.cpu, c.cpu, u.cpu / c.cpu, mib(u.rss_kib), mib(c.rss_kib));
+            curl = fmt::format("| {:.3f} | {:.2f} | {:.3f} | {:.3f} | {:.2f} | {:.1f} | {:.1f} ", c.wall,
+                               u.wall / c.wall, u.cpu, c.cpu, u.cpu / c.cpu, mib(u.rss_kib), mib(c.rss_kib));
             server += fmt::format(" / {:.2f}", c.driver_cpu);
         } else {
             curl = fmt::format("| - | - | {:.3f} | - | - | {:.1f} | - ", u.cpu, mib(u.rss_kib));
@@ -309,10 +317,14 @@ int main(int argc, char** argv) {
         const std::string a = argv[i];
         if ((a == "--reps" || a == "-j" || a == "--ue" || a == "--rtt") && i + 1 < argc) {
             const std::string v = argv[++i];
-            if (a == "--ue") s.ue = v;
-            else if (a == "--reps") s.reps = static_cast<unsigned>(std::stoul(v));
-            else if (a == "--rtt") s.rtt = std::chrono::milliseconds(std::stoul(v));
-            else s.jobs = static_cast<unsigned>(std::stoul(v));
+            if (a == "--ue")
+                s.ue = v;
+            else if (a == "--reps")
+                s.reps = static_cast<unsigned>(std::stoul(v));
+            else if (a == "--rtt")
+                s.rtt = std::chrono::milliseconds(std::stoul(v));
+            else
+                s.jobs = static_cast<unsigned>(std::stoul(v));
         } else if (all.count(a)) {
             chosen.insert(a);
         } else {

@@ -23,7 +23,8 @@ void script_pages(testing::server& server, const std::string& first_target, cons
         const json::object body{{"total_count", items.size()}, {key, std::move(part)}};
         const std::string next = fmt::format("{}&page={}", first_target, page);
         testing::header_list headers;
-        if (first + page_size < items.size()) headers.emplace_back("Link", fmt::format("<{}>; rel=\"next\"", server.url(next)));
+        if (first + page_size < items.size())
+            headers.emplace_back("Link", fmt::format("<{}>; rel=\"next\"", server.url(next)));
         server.add_response("GET", target, 200, json::serialize(body), headers);
         target = next;
     }
@@ -51,17 +52,25 @@ void script_github_api(testing::server& server, const std::vector<test::job>& jo
             while (!taken.insert(r.id).second) r.id += 1000;
         }
         r.attempt = std::max(r.attempt, j.attempt);
-        r.jobs.push_back(json::object{{"id", j.id}, {"run_id", r.id}, {"run_attempt", j.attempt}, {"name", j.name},
-                                      {"status", "completed"}, {"conclusion", "success"}});
+        r.jobs.push_back(json::object{{"id", j.id},
+                                      {"run_id", r.id},
+                                      {"run_attempt", j.attempt},
+                                      {"name", j.name},
+                                      {"status", "completed"},
+                                      {"conclusion", "success"}});
     }
     json::array listed;
     for (auto& [key, r] : runs) {
         const std::string& workflow = key.first;
-        listed.push_back(json::object{{"id", r.id}, {"name", workflow}, {"run_attempt", r.attempt},
-                                      {"status", "completed"}, {"conclusion", "success"},
+        listed.push_back(json::object{{"id", r.id},
+                                      {"name", workflow},
+                                      {"run_attempt", r.attempt},
+                                      {"status", "completed"},
+                                      {"conclusion", "success"},
                                       {"event", workflow == "inductor-periodic" ? "schedule" : "push"},
                                       {"head_sha", sha}});
-        script_pages(server, fmt::format("/repos/{}/actions/runs/{}/jobs?filter=all&per_page={}", repo, r.id, page_size),
+        script_pages(server,
+                     fmt::format("/repos/{}/actions/runs/{}/jobs?filter=all&per_page={}", repo, r.id, page_size),
                      "jobs", r.jobs);
     }
     script_pages(server, fmt::format("/repos/{}/actions/runs?head_sha={}&per_page={}", repo, sha, page_size),
@@ -96,13 +105,13 @@ served_snapshot::served_snapshot(const test::snapshot_spec& spec, std::chrono::m
 }
 
 std::vector<std::string> served_snapshot::github_args() const {
-    return {std::string(bench_sha), "--query-url", server_->base_url(), "--artifacts-url", server_->base_url(),
-            "--ca-file", server_->ca_file().string()};
+    return {std::string(bench_sha), "--query-url", server_->base_url(),        "--artifacts-url",
+            server_->base_url(),    "--ca-file",   server_->ca_file().string()};
 }
 
 std::vector<std::string> served_snapshot::jobs_file_args() const {
     return {std::string(bench_sha), "--jobs-file", (dir_ / "jobs.json").string(), "--artifacts-url",
-            server_->base_url(), "--ca-file", server_->ca_file().string()};
+            server_->base_url(),    "--ca-file",   server_->ca_file().string()};
 }
 
 }  // namespace ue::bench

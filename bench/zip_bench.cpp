@@ -22,36 +22,33 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 
 // CSV rows like PyTorch's accuracy reports, varied enough that deflate ratios look real (~4-6x).
-std::string csv_text(std::size_t bytes)
-{
-    std::string out = "dev,name,batch_size,accuracy,calls_captured,unique_graphs,graph_breaks,"
-                      "unique_graph_breaks,autograd_captures,autograd_compiles,cudagraph_skips,compilation_latency\n";
+std::string csv_text(std::size_t bytes) {
+    std::string out =
+        "dev,name,batch_size,accuracy,calls_captured,unique_graphs,graph_breaks,"
+        "unique_graph_breaks,autograd_captures,autograd_compiles,cudagraph_skips,compilation_latency\n";
     out.reserve(bytes + 256);
     const char* status[] = {"pass", "pass", "pass", "fail_accuracy", "pass_due_to_skip", "eager_fail_to_run"};
     std::uint64_t x = 88172645463325252ull;
     while (out.size() < bytes) {
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         out += fmt::format("cuda,Model{}_{:x},{},{},{},{},{},{},0,0,{},{}.{:03}\n", x % 5000, (x >> 20) % 4096,
-                           1 << (x >> 8) % 7, status[(x >> 12) % 6], (x >> 16) % 900, (x >> 24) % 9,
-                           (x >> 28) % 13, (x >> 32) % 5, (x >> 36) % 3, (x >> 40) % 400, (x >> 48) % 1000);
+                           1 << (x >> 8) % 7, status[(x >> 12) % 6], (x >> 16) % 900, (x >> 24) % 9, (x >> 28) % 13,
+                           (x >> 32) % 5, (x >> 36) % 3, (x >> 40) % 400, (x >> 48) % 1000);
     }
     return out;
 }
 
 // Incompressible bytes: stored entries whose size alone is what skipping must cope with.
-std::string noise(std::size_t bytes, std::uint64_t seed)
-{
+std::string noise(std::size_t bytes, std::uint64_t seed) {
     std::string out(bytes, '\0');
     for (std::size_t i = 0; i + 8 <= bytes; i += 8) {
         seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
-        for (int k = 0; k < 8; ++k)
-            out[i + k] = static_cast<char>(seed >> (8 * k));
+        for (int k = 0; k < 8; ++k) out[i + k] = static_cast<char>(seed >> (8 * k));
     }
     return out;
 }
 
-void write_file(const std::string& path, const std::string& bytes)
-{
+void write_file(const std::string& path, const std::string& bytes) {
     std::FILE* f = std::fopen(path.c_str(), "wb");
     if (!f || std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size() || std::fclose(f) != 0) {
         fmt::print(stderr, "cannot write {}\n", path);
@@ -59,8 +56,7 @@ void write_file(const std::string& path, const std::string& bytes)
     }
 }
 
-double best_of(int runs, const std::function<void()>& fn)
-{
+double best_of(int runs, const std::function<void()>& fn) {
     double best = 1e30;
     for (int i = 0; i < runs; ++i) {
         const auto t0 = clock_type::now();
@@ -71,8 +67,7 @@ double best_of(int runs, const std::function<void()>& fn)
 }
 
 // Reads `path` in 1 MiB pieces through the reader; returns the bytes delivered for wanted entries.
-std::uint64_t read_zip(const std::string& path, const std::string& wanted)
-{
+std::uint64_t read_zip(const std::string& path, const std::string& wanted) {
     const int fd = ::open(path.c_str(), O_RDONLY);
     std::vector<std::byte> buf(1 << 20);
     ue::zip::limits lim;
@@ -81,8 +76,7 @@ std::uint64_t read_zip(const std::string& path, const std::string& wanted)
     std::uint64_t delivered = 0;
     for (;;) {
         const ssize_t n = ::read(fd, buf.data(), buf.size());
-        if (n < 0)
-            break;
+        if (n < 0) break;
         std::span<const std::byte> in(buf.data(), static_cast<std::size_t>(n));
         ue::zip::result res{0, ue::zip::event::need_more};
         do {
@@ -98,15 +92,13 @@ std::uint64_t read_zip(const std::string& path, const std::string& wanted)
             fmt::print(stderr, "{}: {}\n", path, r.error().describe());
             std::exit(1);
         }
-        if (res.what == ue::zip::event::done || n == 0)
-            break;
+        if (res.what == ue::zip::event::done || n == 0) break;
     }
     ::close(fd);
     return delivered;
 }
 
-void run(const std::string& command)
-{
+void run(const std::string& command) {
     if (std::system(command.c_str()) != 0) {
         fmt::print(stderr, "failed: {}\n", command);
         std::exit(1);
@@ -115,8 +107,7 @@ void run(const std::string& command)
 
 }  // namespace
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     const std::size_t mib = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 300;
     const std::string dir = argc > 2 ? argv[2] : "/tmp";
     const std::string wanted = "test/test-reports/training_huggingface.csv";
@@ -167,10 +158,9 @@ int main(int argc, char** argv)
 
     fmt::print("\n(a) wanted entry {:.1f} MB inflated from a {:.1f} MB zip ({:.0f}% of it)\n", csv.size() / MB,
                extract_size / MB, 100.0 * static_cast<double>(wanted_size) / static_cast<double>(extract_size));
-    fmt::print("(b) {:.1f} MB zip of four large unwanted stored entries and one small wanted one\n\n",
-               skip_size / MB);
-    fmt::print("{:<34} {:>9} {:>12} {:>9} {:>12}\n", "case (zip MB/s)", "ue::zip s", "ue::zip MB/s",
-               "ref s", "ref MB/s");
+    fmt::print("(b) {:.1f} MB zip of four large unwanted stored entries and one small wanted one\n\n", skip_size / MB);
+    fmt::print("{:<34} {:>9} {:>12} {:>9} {:>12}\n", "case (zip MB/s)", "ue::zip s", "ue::zip MB/s", "ref s",
+               "ref MB/s");
     fmt::print("{:<34} {:>9.3f} {:>12.0f} {:>9.3f} {:>12.0f}\n", "(a) extract  vs unzip -p", ours_a,
                extract_size / MB / ours_a, unzip_a, extract_size / MB / unzip_a);
     fmt::print("{:<34} {:>9.3f} {:>12.0f} {:>9.3f} {:>12.0f}\n", "(b) skip     vs cat > /dev/null", ours_b,

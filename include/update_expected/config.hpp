@@ -55,10 +55,10 @@ enum class source_kind {
 
 [[nodiscard]] constexpr std::string_view to_string(source_kind kind) noexcept {
     switch (kind) {
-    case source_kind::github: return "github";
-    case source_kind::clickhouse: return "clickhouse";
-    case source_kind::rockset: return "rockset";
-    case source_kind::jobs_file: return "jobs-file";
+        case source_kind::github: return "github";
+        case source_kind::clickhouse: return "clickhouse";
+        case source_kind::rockset: return "rockset";
+        case source_kind::jobs_file: return "jobs-file";
     }
     return "?";
 }

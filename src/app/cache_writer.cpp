@@ -11,22 +11,22 @@ cache_writer::cache_writer(std::filesystem::path dir) : cache_(std::move(dir)) {
 cache_writer::~cache_writer() { finish(); }
 
 void cache_writer::store(cache::cached_artifact artifact) {
-  boost::asio::post(thread_, [this, artifact = std::move(artifact)] {
-    cache::error_info why;
-    if (cache_.store(artifact, &why)) {
-      if (outcome_.failed++ == 0) outcome_.first_failure = why.describe();
-    } else {
-      ++outcome_.stored;
-    }
-  });
+    boost::asio::post(thread_, [this, artifact = std::move(artifact)] {
+        cache::error_info why;
+        if (cache_.store(artifact, &why)) {
+            if (outcome_.failed++ == 0) outcome_.first_failure = why.describe();
+        } else {
+            ++outcome_.stored;
+        }
+    });
 }
 
 cache_writer::outcome cache_writer::finish() {
-  if (!finished_) {
-    thread_.join();
-    finished_ = true;
-  }
-  return outcome_;
+    if (!finished_) {
+        thread_.join();
+        finished_ = true;
+    }
+    return outcome_;
 }
 
 }  // namespace ue::app

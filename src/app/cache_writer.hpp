@@ -17,29 +17,29 @@ namespace ue::app {
 // Threading: construct, store() and finish() on the pipeline's thread. The cache object is used
 // only by the writer thread after construction; the counters are read after finish() joined it.
 class cache_writer {
- public:
-  // `dir` as for artifact_cache (created when missing).
-  explicit cache_writer(std::filesystem::path dir);
-  ~cache_writer();  // waits for the stores still queued
-  cache_writer(const cache_writer&) = delete;
-  cache_writer& operator=(const cache_writer&) = delete;
+public:
+    // `dir` as for artifact_cache (created when missing).
+    explicit cache_writer(std::filesystem::path dir);
+    ~cache_writer();  // waits for the stores still queued
+    cache_writer(const cache_writer&) = delete;
+    cache_writer& operator=(const cache_writer&) = delete;
 
-  // Queues `artifact`, which must have been read without any error (artifact_cache's contract).
-  void store(cache::cached_artifact artifact);
+    // Queues `artifact`, which must have been read without any error (artifact_cache's contract).
+    void store(cache::cached_artifact artifact);
 
-  struct outcome {
-    std::size_t stored = 0;
-    std::size_t failed = 0;
-    std::string first_failure;  // artifact_cache's error_info::describe() of the first failure
-  };
-  // Waits for every queued store and says how they went. Call once; store() no more after it.
-  outcome finish();
+    struct outcome {
+        std::size_t stored = 0;
+        std::size_t failed = 0;
+        std::string first_failure;  // artifact_cache's error_info::describe() of the first failure
+    };
+    // Waits for every queued store and says how they went. Call once; store() no more after it.
+    outcome finish();
 
- private:
-  cache::artifact_cache cache_;
-  boost::asio::thread_pool thread_{1};
-  outcome outcome_;
-  bool finished_ = false;
+private:
+    cache::artifact_cache cache_;
+    boost::asio::thread_pool thread_{1};
+    outcome outcome_;
+    bool finished_ = false;
 };
 
 }  // namespace ue::app

@@ -31,9 +31,7 @@ bool is_github_name_char(char c, bool allow_dot_underscore) {
            (allow_dot_underscore && (c == '.' || c == '_'));
 }
 
-bool is_loopback(std::string_view host) {
-    return host == "localhost" || host == "[::1]" || host.starts_with("127.");
-}
+bool is_loopback(std::string_view host) { return host == "localhost" || host == "[::1]" || host.starts_with("127."); }
 
 fs::path resolve(std::string_view flag, const fs::path& working_directory, std::string_view text) {
     if (text.empty()) refuse("{} needs a path", flag);
@@ -66,14 +64,17 @@ std::string check_sha(std::string sha, source_kind source) {
         return sha;
     }
     if (sha.empty() || !is_hex(sha)) {
-        refuse("SHA {} is not a commit: want 40 hex digits (a shorter hex prefix or `latest` with "
-               "the github source)", shown(sha));
+        refuse(
+            "SHA {} is not a commit: want 40 hex digits (a shorter hex prefix or `latest` with "
+            "the github source)",
+            shown(sha));
     }
     std::transform(sha.begin(), sha.end(), sha.begin(),
                    [](char c) { return c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a') : c; });
     if (sha.size() > full_sha) refuse("SHA {} has more than 40 hex digits", shown(sha));
     if (sha.size() < full_sha) {
-        if (sha.size() < min_sha_prefix) refuse("SHA {} is too short: give at least {} hex digits", shown(sha), min_sha_prefix);
+        if (sha.size() < min_sha_prefix)
+            refuse("SHA {} is too short: give at least {} hex digits", shown(sha), min_sha_prefix);
         if (source != source_kind::github) {
             refuse("SHA {} is a prefix; only the github source can resolve it: give all 40 hex digits", shown(sha));
         }
@@ -96,10 +97,10 @@ repository check_repo(std::string_view text) {
     const auto slash = text.find('/');
     const auto owner = text.substr(0, slash);
     const auto name = slash == std::string_view::npos ? std::string_view{} : text.substr(slash + 1);
-    const bool owner_ok = !owner.empty() &&
-        std::all_of(owner.begin(), owner.end(), [](char c) { return is_github_name_char(c, false); });
+    const bool owner_ok =
+        !owner.empty() && std::all_of(owner.begin(), owner.end(), [](char c) { return is_github_name_char(c, false); });
     const bool name_ok = !name.empty() && name != "." && name != ".." &&
-        std::all_of(name.begin(), name.end(), [](char c) { return is_github_name_char(c, true); });
+                         std::all_of(name.begin(), name.end(), [](char c) { return is_github_name_char(c, true); });
     if (!owner_ok || !name_ok) {
         refuse("--repo {}: want OWNER/NAME of GitHub, e.g. pytorch/pytorch", shown(text));
     }
@@ -109,7 +110,8 @@ repository check_repo(std::string_view text) {
 // A light check, enough to refuse what cannot work or would leak: the network part parses URLs
 // for real. Returns the URL with its scheme in lower case (artifact base without trailing '/').
 std::string check_url(std::string_view flag, std::string_view url, url_use use) {
-    if (std::any_of(url.begin(), url.end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; })) {
+    if (std::any_of(url.begin(), url.end(),
+                    [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; })) {
         refuse("{} {}: a URL has no spaces or control characters", flag, shown(url));
     }
     const auto scheme_end = url.find("://");
@@ -153,7 +155,8 @@ std::string check_url(std::string_view flag, std::string_view url, url_use use) 
             refuse("{} {}: http:// is accepted only for localhost; use https://", flag, shown(url));
         }
     } else {
-        if (rest.find('?') != std::string_view::npos) refuse("{} {}: the artifact base has no ?query", flag, shown(url));
+        if (rest.find('?') != std::string_view::npos)
+            refuse("{} {}: the artifact base has no ?query", flag, shown(url));
         while (normal.ends_with('/')) normal.pop_back();
     }
     return normal;
@@ -171,10 +174,12 @@ unsigned check_count(std::string_view flag, std::string_view text, unsigned low,
 std::chrono::milliseconds check_timeout(std::string_view text) {
     double seconds = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-    const bool number = !text.empty() && ec == std::errc{} && end == text.data() + text.size() && std::isfinite(seconds);
+    const bool number =
+        !text.empty() && ec == std::errc{} && end == text.data() + text.size() && std::isfinite(seconds);
     const auto millis = number ? std::llround(seconds * 1000) : 0;
     if (!number || millis < 1 || seconds > max_timeout_seconds) {
-        refuse("--timeout {}: want seconds, more than 0 (at least 0.001) and at most {}", shown(text), max_timeout_seconds);
+        refuse("--timeout {}: want seconds, more than 0 (at least 0.001) and at most {}", shown(text),
+               max_timeout_seconds);
     }
     return std::chrono::milliseconds(millis);
 }
@@ -212,7 +217,8 @@ std::vector<std::string> check_columns(std::string_view text) {
         while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
         while (!column.empty() && column.back() == ' ') column.remove_suffix(1);
         if (column.empty()) refuse("--columns {}: a column name is empty", shown(text));
-        if (std::any_of(column.begin(), column.end(), [](char c) { return c == '"' || static_cast<unsigned char>(c) < 0x20; })) {
+        if (std::any_of(column.begin(), column.end(),
+                        [](char c) { return c == '"' || static_cast<unsigned char>(c) < 0x20; })) {
             refuse("--columns {}: a column name has a quote or control character", shown(text));
         }
         if (std::find(columns.begin(), columns.end(), column) != columns.end()) {

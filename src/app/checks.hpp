@@ -78,10 +78,12 @@ void check_not_empty(std::string_view flag, const std::vector<std::string>& valu
 
 /// `text` resolved against `working_directory`: a regular file this process can open for reading.
 [[nodiscard]] std::filesystem::path check_readable_file(std::string_view flag,
-    const std::filesystem::path& working_directory, std::string_view text);
+                                                        const std::filesystem::path& working_directory,
+                                                        std::string_view text);
 
 /// `text` resolved against `working_directory`: an existing directory.
 [[nodiscard]] std::filesystem::path check_directory(std::string_view flag,
-    const std::filesystem::path& working_directory, std::string_view text);
+                                                    const std::filesystem::path& working_directory,
+                                                    std::string_view text);
 
 }  // namespace ue::app::detail

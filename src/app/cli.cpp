@@ -129,8 +129,7 @@ void declare_options(CLI::App& app, raw_options& raw) {
     app.allow_extras();
 
     // One value per occurrence: without this CLI11 lets a repeatable option swallow the SHA.
-    auto repeatable = [&](const char* name, std::vector<std::string>& into, const char* type,
-                          const std::string& help) {
+    auto repeatable = [&](const char* name, std::vector<std::string>& into, const char* type, const std::string& help) {
         app.add_option(name, into, wrapped(help))->type_name(type)->allow_extra_args(false);
     };
     auto single = [&](const char* name, std::string& into, const char* type, const char* help) {
@@ -168,10 +167,12 @@ void declare_options(CLI::App& app, raw_options& raw) {
                "the default (the 16 configs listed below)");
     repeatable("--benchmark", raw.benchmarks, "NAME",
                "a benchmark (last part of a suite); repeat for more; giving one replaces the "
-               "default (" + joined_defaults(defaults.benchmarks) + ")");
+               "default (" +
+                   joined_defaults(defaults.benchmarks) + ")");
     repeatable("--exclude-job", raw.exclude_jobs, "TEXT",
                "skip jobs whose name contains TEXT (case-sensitive); repeat for more; giving one "
-               "replaces the default (" + joined_defaults(defaults.excluded) + "); 'none' skips nothing");
+               "replaces the default (" +
+                   joined_defaults(defaults.excluded) + "); 'none' skips nothing");
     single("--columns", raw.columns, "A,B,...",
            "columns of files that do not exist yet, starting with name (default "
            "name,accuracy,graph_breaks); existing files keep their header");
@@ -190,7 +191,8 @@ void declare_options(CLI::App& app, raw_options& raw) {
     single("--summary-json", raw.summary_json, "PATH",
            "write a JSON report of the run there (atomically, also when the run fails); shape in "
            "docs/summary-json.md");
-    app.add_flag("--dry-run", raw.dry_run, wrapped("do everything but write; report what would change; same exit status"));
+    app.add_flag("--dry-run", raw.dry_run,
+                 wrapped("do everything but write; report what would change; same exit status"));
     app.add_flag("--allow-partial", raw.allow_partial,
                  wrapped("merge an incomplete (suite, phase) into its file: rows that arrived replace their "
                          "namesakes, every other row stays; the exit status is still 1"));
@@ -229,8 +231,10 @@ void refuse_extras(const CLI::App& app) {
 fs::path find_output_dir(const raw_options& raw, const fs::path& working_directory) {
     if (raw.output_dir.empty()) {
         if (auto found = find_expected_dir(working_directory)) return *found;
-        refuse("no PyTorch checkout around {}: neither it nor a parent holds {}; run inside a "
-               "checkout or give --output-dir", shown(working_directory.string()), expected_subdir);
+        refuse(
+            "no PyTorch checkout around {}: neither it nor a parent holds {}; run inside a "
+            "checkout or give --output-dir",
+            shown(working_directory.string()), expected_subdir);
     }
     return check_directory("--output-dir", working_directory, raw.output_dir);
 }
@@ -262,10 +266,14 @@ void check_source(const raw_options& raw, const CLI::App& app, config& settings,
         return;
     }
     if (app.count("--source") > 0) {
-        if (raw.source == "github") settings.source = source_kind::github;
-        else if (raw.source == "clickhouse") settings.source = source_kind::clickhouse;
-        else if (raw.source == "rockset") settings.source = source_kind::rockset;
-        else refuse("--source {}: want github, clickhouse or rockset", shown(raw.source));
+        if (raw.source == "github")
+            settings.source = source_kind::github;
+        else if (raw.source == "clickhouse")
+            settings.source = source_kind::clickhouse;
+        else if (raw.source == "rockset")
+            settings.source = source_kind::rockset;
+        else
+            refuse("--source {}: want github, clickhouse or rockset", shown(raw.source));
     }
     if (app.count("--query-url") > 0) {
         settings.query_url = check_url("--query-url", raw.query_url, url_use::query);
@@ -288,10 +296,14 @@ void check_operability(const raw_options& raw, const CLI::App& app, const enviro
         settings.cache_dir = cache::default_cache_dir([&env](std::string_view name) { return env(name); });
     }
     if (app.count("--progress") > 0) {
-        if (raw.progress == "auto") settings.progress = progress_display::automatic;
-        else if (raw.progress == "always") settings.progress = progress_display::always;
-        else if (raw.progress == "never") settings.progress = progress_display::never;
-        else refuse("--progress {}: want auto, always or never", shown(raw.progress));
+        if (raw.progress == "auto")
+            settings.progress = progress_display::automatic;
+        else if (raw.progress == "always")
+            settings.progress = progress_display::always;
+        else if (raw.progress == "never")
+            settings.progress = progress_display::never;
+        else
+            refuse("--progress {}: want auto, always or never", shown(raw.progress));
     }
     if (app.count("--summary-json") > 0) {
         if (raw.summary_json.empty()) refuse("--summary-json needs a file path");
@@ -315,7 +327,8 @@ config check(const raw_options& raw, const CLI::App& app, const environment& env
     settings.sha = check_sha(raw.sha, settings.source);
     if (app.count("--branch") > 0) {
         // Silently ignoring it would let a cron line believe it follows a branch it does not.
-        if (settings.sha != "latest") refuse("--branch {} is for `latest`: a SHA names its commit already", shown(raw.branch));
+        if (settings.sha != "latest")
+            refuse("--branch {} is for `latest`: a SHA names its commit already", shown(raw.branch));
         settings.branch = check_branch(raw.branch);
     }
     if (app.count("--repo") > 0) settings.repo = check_repo(raw.repo);
@@ -427,15 +440,18 @@ std::string describe(const config& settings) {
     if (settings.sha == "latest") line("branch", settings.branch);
     line("repo", settings.repo.slug());
     line("source", to_string(settings.source));
-    if (settings.source == source_kind::jobs_file) line("jobs file", settings.jobs_file.string());
-    else line("query url", settings.query_url);
+    if (settings.source == source_kind::jobs_file)
+        line("jobs file", settings.jobs_file.string());
+    else
+        line("query url", settings.query_url);
     line("artifacts url", settings.artifacts_url);
     line("output dir", settings.output_dir.string());
     line("workflows", joined(settings.selection.workflows));
     line("configs", joined(settings.selection.configs));
     line("benchmarks", joined(settings.selection.benchmarks));
     line("excluded jobs", joined(settings.selection.excluded));
-    line("new-file columns", settings.columns ? fmt::format("{}", fmt::join(*settings.columns, ",")) : "name,accuracy,graph_breaks");
+    line("new-file columns",
+         settings.columns ? fmt::format("{}", fmt::join(*settings.columns, ",")) : "name,accuracy,graph_breaks");
     line("concurrency", fmt::format("{}", settings.concurrency));
     line("ca file", settings.ca_file ? settings.ca_file->string() : "(system store only)");
     line("timeout", fmt::format("{} ms per stage", settings.timeout.count()));

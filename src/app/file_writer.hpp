@@ -20,19 +20,19 @@ namespace ue::app {
 // Threading: construct, replace() and destroy on the loop's thread. Completions run on the loop's
 // thread. The destructor waits for the writes still queued.
 class file_writer {
- public:
-  using completion = std::function<void(expected::result<expected::replace_status>)>;
+public:
+    using completion = std::function<void(expected::result<expected::replace_status>)>;
 
-  explicit file_writer(boost::asio::io_context& loop);
-  ~file_writer();
-  file_writer(const file_writer&) = delete;
-  file_writer& operator=(const file_writer&) = delete;
+    explicit file_writer(boost::asio::io_context& loop);
+    ~file_writer();
+    file_writer(const file_writer&) = delete;
+    file_writer& operator=(const file_writer&) = delete;
 
-  void replace(std::filesystem::path path, std::string content, expected::replace_options options, completion done);
+    void replace(std::filesystem::path path, std::string content, expected::replace_options options, completion done);
 
- private:
-  boost::asio::io_context& loop_;
-  boost::asio::thread_pool thread_{1};
+private:
+    boost::asio::io_context& loop_;
+    boost::asio::thread_pool thread_{1};
 };
 
 }  // namespace ue::app

@@ -100,9 +100,10 @@ private:
     void fetch_github(std::string sha) {
         sha_ = sha;
         sources::github_query q{github_, std::move(sha), settings_.selection.workflows};
-        sources::fetch_github_rows(io_, client_, std::move(q), [self = shared_from_this()](sources::rows_answer answer) {
-            self->finish(std::move(answer), exit_code::source_failed);
-        });
+        sources::fetch_github_rows(io_, client_, std::move(q),
+                                   [self = shared_from_this()](sources::rows_answer answer) {
+                                       self->finish(std::move(answer), exit_code::source_failed);
+                                   });
     }
 
     void finish(sources::rows_answer answer, exit_code failure) {

@@ -41,159 +41,162 @@ constexpr std::array<jobs::phase, 2> all_phases{jobs::phase::training, jobs::pha
 enum class shard_end { pending, delivered, not_there, failed, running };
 
 struct shard_state {
-  std::size_t candidate = 0;  // index into the plan's candidates of the one being tried
-  shard_end end = shard_end::pending;
-  std::string reason;         // for not_there and failed: one line a user can act on
+    std::size_t candidate = 0;  // index into the plan's candidates of the one being tried
+    shard_end end = shard_end::pending;
+    std::string reason;  // for not_there and failed: one line a user can act on
 };
 
 // One (baseline, suite): its plan, its tables, the existing files it may replace.
 struct suite_state {
-  jobs::suite_plan plan;
-  expected::suite_tables tables;
-  std::map<std::string, std::optional<expected::existing_file>> existing;  // per phase
-  std::vector<shard_state> shards;                                         // index shard - 1
-  bool failed_before_fetch = false;
+    jobs::suite_plan plan;
+    expected::suite_tables tables;
+    std::map<std::string, std::optional<expected::existing_file>> existing;  // per phase
+    std::vector<shard_state> shards;                                         // index shard - 1
+    bool failed_before_fetch = false;
 
-  explicit suite_state(jobs::suite_plan p)
-      : plan(std::move(p)), tables(plan.shard_count), shards(plan.shard_count) {}
+    explicit suite_state(jobs::suite_plan p) : plan(std::move(p)), tables(plan.shard_count), shards(plan.shard_count) {}
 
-  expected::baseline baseline() const {
-    return plan.base == jobs::baseline::rocm ? expected::baseline::rocm : expected::baseline::standard;
-  }
-  std::string label() const { return (plan.base == jobs::baseline::rocm ? "rocm/" : "") + plan.suite; }
+    expected::baseline baseline() const {
+        return plan.base == jobs::baseline::rocm ? expected::baseline::rocm : expected::baseline::standard;
+    }
+    std::string label() const { return (plan.base == jobs::baseline::rocm ? "rocm/" : "") + plan.suite; }
 };
 
 // One artifact being read: its reader, and what the reports say about it.
 struct transfer {
-  artifact_reader reader;
-  std::string url;
-  clock::time_point started = clock::now();
-  bool retrying = false;  // the last answer was not 2xx and the transfer goes on: a retry is coming
+    artifact_reader reader;
+    std::string url;
+    clock::time_point started = clock::now();
+    bool retrying = false;  // the last answer was not 2xx and the transfer goes on: a retry is coming
 
-  transfer(suite_state& suite, unsigned shard, const std::string& redacted_url)
-      : reader(suite.tables, shard, suite.plan.benchmark, redacted_url), url(redacted_url) {}
+    transfer(suite_state& suite, unsigned shard, const std::string& redacted_url)
+        : reader(suite.tables, shard, suite.plan.benchmark, redacted_url), url(redacted_url) {}
 };
 
 bool show_progress(progress_display mode, bool terminal) {
-  switch (mode) {
-    case progress_display::automatic: return report::should_show(report::progress_mode::automatic, terminal);
-    case progress_display::always: return report::should_show(report::progress_mode::always, terminal);
-    case progress_display::never: return false;
-  }
-  return false;
+    switch (mode) {
+        case progress_display::automatic: return report::should_show(report::progress_mode::automatic, terminal);
+        case progress_display::always: return report::should_show(report::progress_mode::always, terminal);
+        case progress_display::never: return false;
+    }
+    return false;
 }
 
 class refresh {
- public:
-  refresh(const config& settings, std::ostream& out, std::ostream& err, const output_style& style)
-      : settings_(settings), out_(out), err_(err), style_(style), signals_(io_, SIGINT, SIGTERM),
-        progress_(io_, err, show_progress(settings.progress, style.progress_terminal)),
-        record_(settings) {}
+public:
+    refresh(const config& settings, std::ostream& out, std::ostream& err, const output_style& style)
+        : settings_(settings),
+          out_(out),
+          err_(err),
+          style_(style),
+          signals_(io_, SIGINT, SIGTERM),
+          progress_(io_, err, show_progress(settings.progress, style.progress_terminal)),
+          record_(settings) {}
 
-  exit_code run();
+    exit_code run();
 
- private:
-  bool make_client();
-  void watch_signals();
-  void warm_github_api();
-  void request_rows();
-  void on_rows(detail::job_rows rows);
-  void start_suite(suite_state& suite);
-  void fetch_shard(suite_state& suite, unsigned shard);
-  void open_cache();
-  bool from_cache(suite_state& suite, unsigned shard, const std::string& url);
-  void on_fetched(suite_state& suite, unsigned shard, transfer& t, const net::outcome& result);
-  void record_artifact(const suite_state& suite, unsigned shard, report::artifact_result a);
-  report::file_result complete_result(const suite_state& suite, const std::string& phase) const;
-  report::file_result incomplete_result(const suite_state& suite, const std::string& phase) const;
-  void finish_shard(suite_state& suite, unsigned shard, shard_end end, std::string reason);
-  void decide(suite_state& suite);
-  bool decided_pending(suite_state& suite);
-  // Writes (or, with --dry-run, compares) the phase's file and records `file` with the outcome.
-  void write_phase(suite_state& suite, const std::string& phase, report::file_result file);
-  void warn(const std::string& line) {
-    if (settings_.quiet) return;
-    progress_.clear();
-    err_ << "warning: " << line << '\n';
-  }
-  void error(const std::string& line) {
-    progress_.clear();
-    err_ << "error: " << line << '\n';
-    if (first_error_.empty()) first_error_ = line;
-  }
-  void raise(exit_code code) { code_ = combine(code_, code); }
-  // A failed transfer, said in full the first time its cause is met. A host-wide failure (an
-  // untrusted certificate, a refusing proxy, an unreachable host) ends every transfer alike: its
-  // repeats are only counted, and said once at the end (summarize), so that 80 artifacts do not
-  // make 80 identical lines. An answer from the server (an HTTP status) is about its artifact and
-  // always said. --summary-json lists every artifact either way.
-  void report_failure(const std::string& where, const net::outcome& result) {
-    if (result.status == 0 && repeated_causes_[result.cause()]++ > 0) return;
-    error(fmt::format("{}: {}", where, result.describe()));
-  }
-  void summarize(clock::duration elapsed);
-  // Nothing is left to do: let the loop run dry (the signal wait, the progress timer and idle
-  // pooled connections would otherwise keep it alive).
-  void stop() {
-    signals_.cancel();
-    progress_.stop();
-    client_->cancel();
-    source_client_->cancel();
-  }
-  void stop_when_done() {
-    if (suites_open_ == 0 && writes_pending_ == 0) stop();
-  }
-  std::size_t suites_open_ = 0;
-  std::size_t writes_pending_ = 0;  // expected files handed to the file writer, not yet reported
-  std::map<std::string, std::size_t> repeated_causes_;  // transfer failures by outcome::cause()
+private:
+    bool make_client();
+    void watch_signals();
+    void warm_github_api();
+    void request_rows();
+    void on_rows(detail::job_rows rows);
+    void start_suite(suite_state& suite);
+    void fetch_shard(suite_state& suite, unsigned shard);
+    void open_cache();
+    bool from_cache(suite_state& suite, unsigned shard, const std::string& url);
+    void on_fetched(suite_state& suite, unsigned shard, transfer& t, const net::outcome& result);
+    void record_artifact(const suite_state& suite, unsigned shard, report::artifact_result a);
+    report::file_result complete_result(const suite_state& suite, const std::string& phase) const;
+    report::file_result incomplete_result(const suite_state& suite, const std::string& phase) const;
+    void finish_shard(suite_state& suite, unsigned shard, shard_end end, std::string reason);
+    void decide(suite_state& suite);
+    bool decided_pending(suite_state& suite);
+    // Writes (or, with --dry-run, compares) the phase's file and records `file` with the outcome.
+    void write_phase(suite_state& suite, const std::string& phase, report::file_result file);
+    void warn(const std::string& line) {
+        if (settings_.quiet) return;
+        progress_.clear();
+        err_ << "warning: " << line << '\n';
+    }
+    void error(const std::string& line) {
+        progress_.clear();
+        err_ << "error: " << line << '\n';
+        if (first_error_.empty()) first_error_ = line;
+    }
+    void raise(exit_code code) { code_ = combine(code_, code); }
+    // A failed transfer, said in full the first time its cause is met. A host-wide failure (an
+    // untrusted certificate, a refusing proxy, an unreachable host) ends every transfer alike: its
+    // repeats are only counted, and said once at the end (summarize), so that 80 artifacts do not
+    // make 80 identical lines. An answer from the server (an HTTP status) is about its artifact and
+    // always said. --summary-json lists every artifact either way.
+    void report_failure(const std::string& where, const net::outcome& result) {
+        if (result.status == 0 && repeated_causes_[result.cause()]++ > 0) return;
+        error(fmt::format("{}: {}", where, result.describe()));
+    }
+    void summarize(clock::duration elapsed);
+    // Nothing is left to do: let the loop run dry (the signal wait, the progress timer and idle
+    // pooled connections would otherwise keep it alive).
+    void stop() {
+        signals_.cancel();
+        progress_.stop();
+        client_->cancel();
+        source_client_->cancel();
+    }
+    void stop_when_done() {
+        if (suites_open_ == 0 && writes_pending_ == 0) stop();
+    }
+    std::size_t suites_open_ = 0;
+    std::size_t writes_pending_ = 0;                      // expected files handed to the file writer, not yet reported
+    std::map<std::string, std::size_t> repeated_causes_;  // transfer failures by outcome::cause()
 
-  const config& settings_;
-  std::ostream& out_;
-  std::ostream& err_;
-  output_style style_;
-  boost::asio::io_context io_;
-  boost::asio::signal_set signals_;
-  progress_ticker progress_;
-  std::unique_ptr<net::client> client_;
-  // The job source's own client: its refusals are answers to read (a 403 is a rate limit or bad
-  // credentials, a 404 an unknown commit), not artifacts to ask for again.
-  std::unique_ptr<net::client> source_client_;
-  // A GitHub rate-limit wait is a timer the client's cancel() cannot reach.
-  std::shared_ptr<sources::wait_canceller> waits_ = std::make_shared<sources::wait_canceller>();
-  std::optional<net::url> artifacts_;
-  std::list<suite_state> suites_;  // stable addresses: transfers refer to their suite
-  // The rerun cache: looked up on this thread; filled by the writer's thread (see cache_writer).
-  std::optional<cache::artifact_cache> cache_;
-  std::optional<cache_writer> cache_writer_;
-  // After io_: destroyed first, once every write it was given has been reported on the loop.
-  std::optional<file_writer> file_writer_;
-  run_record record_;
-  std::string first_error_;
-  exit_code code_ = exit_code::ok;
-  bool interrupted_ = false;
+    const config& settings_;
+    std::ostream& out_;
+    std::ostream& err_;
+    output_style style_;
+    boost::asio::io_context io_;
+    boost::asio::signal_set signals_;
+    progress_ticker progress_;
+    std::unique_ptr<net::client> client_;
+    // The job source's own client: its refusals are answers to read (a 403 is a rate limit or bad
+    // credentials, a 404 an unknown commit), not artifacts to ask for again.
+    std::unique_ptr<net::client> source_client_;
+    // A GitHub rate-limit wait is a timer the client's cancel() cannot reach.
+    std::shared_ptr<sources::wait_canceller> waits_ = std::make_shared<sources::wait_canceller>();
+    std::optional<net::url> artifacts_;
+    std::list<suite_state> suites_;  // stable addresses: transfers refer to their suite
+    // The rerun cache: looked up on this thread; filled by the writer's thread (see cache_writer).
+    std::optional<cache::artifact_cache> cache_;
+    std::optional<cache_writer> cache_writer_;
+    // After io_: destroyed first, once every write it was given has been reported on the loop.
+    std::optional<file_writer> file_writer_;
+    run_record record_;
+    std::string first_error_;
+    exit_code code_ = exit_code::ok;
+    bool interrupted_ = false;
 };
 
 exit_code refresh::run() {
-  const auto started = clock::now();
-  // Held for the whole run, so that two runs never interleave their writes (cli.md).
-  auto lock = expected::directory_lock::acquire(settings_.output_dir);
-  if (!lock) {
-    error(lock.error().message);
-    raise(lock.error().code == expected::error::directory_busy ? exit_code::try_again : exit_code::usage);
-  } else if (!make_client()) {
-    raise(exit_code::usage);
-  } else {
-    watch_signals();
-    if (!settings_.dry_run) file_writer_.emplace(io_);
-    open_cache();
-    // Handshakes with the artifact host overlap the job query's round trips.
-    client_->warm(*artifacts_, settings_.concurrency);
-    warm_github_api();
-    request_rows();
-    io_.run();
-  }
-  summarize(clock::now() - started);
-  return code_;
+    const auto started = clock::now();
+    // Held for the whole run, so that two runs never interleave their writes (cli.md).
+    auto lock = expected::directory_lock::acquire(settings_.output_dir);
+    if (!lock) {
+        error(lock.error().message);
+        raise(lock.error().code == expected::error::directory_busy ? exit_code::try_again : exit_code::usage);
+    } else if (!make_client()) {
+        raise(exit_code::usage);
+    } else {
+        watch_signals();
+        if (!settings_.dry_run) file_writer_.emplace(io_);
+        open_cache();
+        // Handshakes with the artifact host overlap the job query's round trips.
+        client_->warm(*artifacts_, settings_.concurrency);
+        warm_github_api();
+        request_rows();
+        io_.run();
+    }
+    summarize(clock::now() - started);
+    return code_;
 }
 
 // Once the runs listing is in, the GitHub source asks every wanted run's jobs at once, each on a
@@ -202,417 +205,426 @@ exit_code refresh::run() {
 // (a request made while they open waits for one), each wanted workflow another: a commit has about
 // one run of each.
 void refresh::warm_github_api() {
-  if (settings_.source != source_kind::github) return;
-  std::error_code ec;
-  const auto api = net::url::parse(settings_.query_url, ec);
-  if (api) source_client_->warm(*api, static_cast<unsigned>(settings_.selection.workflows.size() + 1));
+    if (settings_.source != source_kind::github) return;
+    std::error_code ec;
+    const auto api = net::url::parse(settings_.query_url, ec);
+    if (api) source_client_->warm(*api, static_cast<unsigned>(settings_.selection.workflows.size() + 1));
 }
 
 void refresh::open_cache() {
-  if (!settings_.cache_dir) return;
-  // --dry-run reads the cache but adds nothing: it changes nothing on disk, not even a new directory.
-  std::error_code ec;
-  if (settings_.dry_run && !std::filesystem::is_directory(*settings_.cache_dir, ec)) return;
-  cache_.emplace(*settings_.cache_dir);
-  if (cache_->open_error().code) {
-    warn(fmt::format("{}: running without the rerun cache", cache_->open_error().describe()));
-    cache_.reset();
-    return;
-  }
-  if (!settings_.dry_run) cache_writer_.emplace(*settings_.cache_dir);
+    if (!settings_.cache_dir) return;
+    // --dry-run reads the cache but adds nothing: it changes nothing on disk, not even a new directory.
+    std::error_code ec;
+    if (settings_.dry_run && !std::filesystem::is_directory(*settings_.cache_dir, ec)) return;
+    cache_.emplace(*settings_.cache_dir);
+    if (cache_->open_error().code) {
+        warn(fmt::format("{}: running without the rerun cache", cache_->open_error().describe()));
+        cache_.reset();
+        return;
+    }
+    if (!settings_.dry_run) cache_writer_.emplace(*settings_.cache_dir);
 }
 
 bool refresh::make_client() {
-  std::error_code ec;
-  artifacts_ = net::url::parse(settings_.artifacts_url, ec);
-  if (!artifacts_) {
-    error(fmt::format("--artifacts-url {}: {}", settings_.artifacts_url, ec.message()));
-    return false;
-  }
-  net::client_options options;
-  options.env = net::proxy_environment();
-  // A proxy variable the client could not use is a configuration error, named before any transfer.
-  std::string detail;
-  net::proxy_for(*artifacts_, options.env, ec, detail);
-  if (ec) {
-    error(fmt::format("{}: {}", detail, ec.message()));
-    return false;
-  }
-  options.concurrency = settings_.concurrency;
-  options.timeouts = net::deadlines::all(settings_.timeout);
-  options.retry.retries = settings_.retries;
-  if (settings_.ca_file) options.tls.ca_file = settings_.ca_file->string();
-  try {
-    client_ = std::make_unique<net::client>(io_, options);
-    options.retry.not_there_retries = 0;
-    source_client_ = std::make_unique<net::client>(io_, options);
-  } catch (const std::system_error& e) {
-    error(e.what());
-    return false;
-  }
-  return true;
+    std::error_code ec;
+    artifacts_ = net::url::parse(settings_.artifacts_url, ec);
+    if (!artifacts_) {
+        error(fmt::format("--artifacts-url {}: {}", settings_.artifacts_url, ec.message()));
+        return false;
+    }
+    net::client_options options;
+    options.env = net::proxy_environment();
+    // A proxy variable the client could not use is a configuration error, named before any transfer.
+    std::string detail;
+    net::proxy_for(*artifacts_, options.env, ec, detail);
+    if (ec) {
+        error(fmt::format("{}: {}", detail, ec.message()));
+        return false;
+    }
+    options.concurrency = settings_.concurrency;
+    options.timeouts = net::deadlines::all(settings_.timeout);
+    options.retry.retries = settings_.retries;
+    if (settings_.ca_file) options.tls.ca_file = settings_.ca_file->string();
+    try {
+        client_ = std::make_unique<net::client>(io_, options);
+        options.retry.not_there_retries = 0;
+        source_client_ = std::make_unique<net::client>(io_, options);
+    } catch (const std::system_error& e) {
+        error(e.what());
+        return false;
+    }
+    return true;
 }
 
 void refresh::watch_signals() {
-  signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
-    if (ec) return;
-    interrupted_ = true;
-    raise(signal == SIGINT ? exit_code::interrupted : exit_code::terminated);
-    const auto line = fmt::format("interrupted by {}: stopping transfers; files are left as they were or complete",
-                                  signal == SIGINT ? "SIGINT" : "SIGTERM");
-    error(line);
-    record_.stopped(line);
-    client_->cancel();
-    source_client_->cancel();
-    waits_->cancel();
-  });
+    signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        interrupted_ = true;
+        raise(signal == SIGINT ? exit_code::interrupted : exit_code::terminated);
+        const auto line = fmt::format("interrupted by {}: stopping transfers; files are left as they were or complete",
+                                      signal == SIGINT ? "SIGINT" : "SIGTERM");
+        error(line);
+        record_.stopped(line);
+        client_->cancel();
+        source_client_->cancel();
+        waits_->cancel();
+    });
 }
 
 void refresh::request_rows() {
-  detail::rows_hooks hooks;
-  hooks.notice = [this](const std::string& line) { warn(line); };
-  hooks.canceller = waits_;
-  detail::request_job_rows(io_, *source_client_, settings_, std::move(hooks),
-                           [this](detail::job_rows rows) { on_rows(std::move(rows)); });
+    detail::rows_hooks hooks;
+    hooks.notice = [this](const std::string& line) { warn(line); };
+    hooks.canceller = waits_;
+    detail::request_job_rows(io_, *source_client_, settings_, std::move(hooks),
+                             [this](detail::job_rows rows) { on_rows(std::move(rows)); });
 }
 
 void refresh::on_rows(detail::job_rows rows) {
-  if (interrupted_) return;
-  record_.resolved(rows.sha);
-  // -q keeps stdout to the summary line, which names the SHA too (its first 12 digits).
-  if (!rows.chosen.empty() && !settings_.quiet) out_ << rows.chosen << '\n';
-  auto& answer = rows.answer;
-  if (!answer.ok()) {
-    error(answer.message);
-    raise(rows.failure);
-    return stop();
-  }
-  if (answer.skipped.total() > 0) {
-    warn(fmt::format("{} job rows skipped: incomplete or malformed", answer.skipped.total()));
-  }
-  jobs::job_plan plan = jobs::select_jobs(answer.rows, settings_.selection);
-  if (plan.suites.empty()) {
-    error(fmt::format("no wanted jobs for {} yet ({} rows, none of a wanted workflow and suite): try again later",
-                      rows.sha, answer.rows.size()));
-    raise(exit_code::try_again);
-    return stop();
-  }
-  for (auto& suite_plan : plan.suites) {
-    for (const auto& candidates : suite_plan.shards) progress_.counters().total += candidates.empty() ? 0 : 1;
-    suites_.emplace_back(std::move(suite_plan));
-  }
-  suites_open_ = suites_.size();
-  progress_.start();
-  for (auto& suite : suites_) start_suite(suite);
+    if (interrupted_) return;
+    record_.resolved(rows.sha);
+    // -q keeps stdout to the summary line, which names the SHA too (its first 12 digits).
+    if (!rows.chosen.empty() && !settings_.quiet) out_ << rows.chosen << '\n';
+    auto& answer = rows.answer;
+    if (!answer.ok()) {
+        error(answer.message);
+        raise(rows.failure);
+        return stop();
+    }
+    if (answer.skipped.total() > 0) {
+        warn(fmt::format("{} job rows skipped: incomplete or malformed", answer.skipped.total()));
+    }
+    jobs::job_plan plan = jobs::select_jobs(answer.rows, settings_.selection);
+    if (plan.suites.empty()) {
+        error(fmt::format("no wanted jobs for {} yet ({} rows, none of a wanted workflow and suite): try again later",
+                          rows.sha, answer.rows.size()));
+        raise(exit_code::try_again);
+        return stop();
+    }
+    for (auto& suite_plan : plan.suites) {
+        for (const auto& candidates : suite_plan.shards) progress_.counters().total += candidates.empty() ? 0 : 1;
+        suites_.emplace_back(std::move(suite_plan));
+    }
+    suites_open_ = suites_.size();
+    progress_.start();
+    for (auto& suite : suites_) start_suite(suite);
 }
 
 void refresh::start_suite(suite_state& suite) {
-  for (const jobs::phase p : all_phases) {
-    const std::string phase(jobs::to_string(p));
-    const auto path = expected::expected_file_path(settings_.output_dir, suite.baseline(), suite.plan.suite, phase);
-    auto existing = expected::read_expected_file(path);
-    if (!existing) {
-      error(fmt::format("{}: cannot be replaced safely: {}", suite.label(), existing.error().message));
-      suite.failed_before_fetch = true;
-      continue;
+    for (const jobs::phase p : all_phases) {
+        const std::string phase(jobs::to_string(p));
+        const auto path = expected::expected_file_path(settings_.output_dir, suite.baseline(), suite.plan.suite, phase);
+        auto existing = expected::read_expected_file(path);
+        if (!existing) {
+            error(fmt::format("{}: cannot be replaced safely: {}", suite.label(), existing.error().message));
+            suite.failed_before_fetch = true;
+            continue;
+        }
+        std::optional<expected::schema> requested;
+        if (settings_.columns) requested = expected::schema::from_header(*settings_.columns);
+        std::optional<expected::schema> current;
+        if (existing.value()) {
+            current = existing.value()->schema;
+            if (!current)
+                warn(fmt::format("{} has no `name` column: not a schema, using the default columns", path.string()));
+        }
+        suite.tables.add_phase(phase, expected::resolve_schema(current, requested));
+        suite.existing.emplace(phase, std::move(existing.value()));
     }
-    std::optional<expected::schema> requested;
-    if (settings_.columns) requested = expected::schema::from_header(*settings_.columns);
-    std::optional<expected::schema> current;
-    if (existing.value()) {
-      current = existing.value()->schema;
-      if (!current) warn(fmt::format("{} has no `name` column: not a schema, using the default columns", path.string()));
+    for (unsigned shard = 1; shard <= suite.plan.shard_count; ++shard) {
+        if (suite.failed_before_fetch) {
+            finish_shard(suite, shard, shard_end::failed, "its expected files cannot be read");
+        } else if (suite.plan.shards[shard - 1].empty()) {
+            finish_shard(suite, shard, shard_end::not_there, "no job");
+        } else {
+            fetch_shard(suite, shard);
+        }
     }
-    suite.tables.add_phase(phase, expected::resolve_schema(current, requested));
-    suite.existing.emplace(phase, std::move(existing.value()));
-  }
-  for (unsigned shard = 1; shard <= suite.plan.shard_count; ++shard) {
-    if (suite.failed_before_fetch) {
-      finish_shard(suite, shard, shard_end::failed, "its expected files cannot be read");
-    } else if (suite.plan.shards[shard - 1].empty()) {
-      finish_shard(suite, shard, shard_end::not_there, "no job");
-    } else {
-      fetch_shard(suite, shard);
-    }
-  }
 }
 
 void refresh::fetch_shard(suite_state& suite, unsigned shard) {
-  const auto& candidate = suite.plan.shards[shard - 1][suite.shards[shard - 1].candidate];
-  // Its artifact may still come: neither fetched nor replaced by an older job's (domain.md 2).
-  if (!candidate.row.completed) return finish_shard(suite, shard, shard_end::running, "job still running");
-  net::request req;
-  std::error_code ec;
-  auto target = net::url::parse(
-      jobs::artifact_url(settings_.artifacts_url, settings_.repo.slug(), suite.plan, shard, candidate), ec);
-  if (!target) {
-    finish_shard(suite, shard, shard_end::failed, fmt::format("bad artifact URL: {}", ec.message()));
-    return;
-  }
-  req.target = std::move(*target);
-  auto url = req.target.redacted();
-  if (from_cache(suite, shard, url)) return;
-  auto t = std::make_shared<transfer>(suite, shard, url);
-  if (cache_writer_) t->reader.keep_for_cache(url);
-  net::body_sink sink;
-  sink.on_head = [this, t](const net::response_head& head) {
-    const bool retrying = head.status < 200 || head.status > 299;
-    progress_.counters().retrying += retrying && !t->retrying;
-    progress_.counters().retrying -= !retrying && t->retrying;
-    t->retrying = retrying;
-  };
-  sink.on_chunk = [this, t](std::span<const std::byte> chunk) {
-    progress_.counters().bytes += chunk.size();
-    return t->reader.feed(chunk);
-  };
-  sink.on_restart = [t] { t->reader.restart(); };
-  client_->fetch(std::move(req), std::move(sink), [this, &suite, shard, t](const net::outcome& result) {
-    progress_.counters().retrying -= t->retrying;
-    t->retrying = false;
-    on_fetched(suite, shard, *t, result);
-  });
+    const auto& candidate = suite.plan.shards[shard - 1][suite.shards[shard - 1].candidate];
+    // Its artifact may still come: neither fetched nor replaced by an older job's (domain.md 2).
+    if (!candidate.row.completed) return finish_shard(suite, shard, shard_end::running, "job still running");
+    net::request req;
+    std::error_code ec;
+    auto target = net::url::parse(
+        jobs::artifact_url(settings_.artifacts_url, settings_.repo.slug(), suite.plan, shard, candidate), ec);
+    if (!target) {
+        finish_shard(suite, shard, shard_end::failed, fmt::format("bad artifact URL: {}", ec.message()));
+        return;
+    }
+    req.target = std::move(*target);
+    auto url = req.target.redacted();
+    if (from_cache(suite, shard, url)) return;
+    auto t = std::make_shared<transfer>(suite, shard, url);
+    if (cache_writer_) t->reader.keep_for_cache(url);
+    net::body_sink sink;
+    sink.on_head = [this, t](const net::response_head& head) {
+        const bool retrying = head.status < 200 || head.status > 299;
+        progress_.counters().retrying += retrying && !t->retrying;
+        progress_.counters().retrying -= !retrying && t->retrying;
+        t->retrying = retrying;
+    };
+    sink.on_chunk = [this, t](std::span<const std::byte> chunk) {
+        progress_.counters().bytes += chunk.size();
+        return t->reader.feed(chunk);
+    };
+    sink.on_restart = [t] { t->reader.restart(); };
+    client_->fetch(std::move(req), std::move(sink), [this, &suite, shard, t](const net::outcome& result) {
+        progress_.counters().retrying -= t->retrying;
+        t->retrying = false;
+        on_fetched(suite, shard, *t, result);
+    });
 }
 
 // A hit delivers the shard at once, as a clean read would; a miss (or an entry the cache finds
 // corrupt, which it deletes) is fetched.
 bool refresh::from_cache(suite_state& suite, unsigned shard, const std::string& url) {
-  if (!cache_) return false;
-  cache::error_info why;
-  auto cached = cache_->lookup(url, &why);
-  if (!cached) {
-    if (why.code) warn(fmt::format("{}: ignored, fetching the artifact again", why.describe()));
-    return false;
-  }
-  artifact_reader reader(suite.tables, shard, suite.plan.benchmark, url);
-  const auto ec = reader.replay(*cached);
-  const std::string where = fmt::format("{} shard {}/{}", suite.label(), shard, suite.plan.shard_count);
-  report::artifact_result a{.url = url, .status = report::artifact_status::read, .from_cache = true};
-  if (ec) {
-    a.status = report::artifact_status::failed;
-    a.error = reader.message();
-  }
-  record_artifact(suite, shard, a);
-  if (settings_.verbose) {
-    progress_.clear();
-    err_ << report::format_artifact_line(record_.summary().artifacts.back()) << '\n';
-  }
-  if (ec) {
-    error(fmt::format("{}: {}", where, reader.message()));
-    finish_shard(suite, shard, shard_end::failed, "bad CSV");
+    if (!cache_) return false;
+    cache::error_info why;
+    auto cached = cache_->lookup(url, &why);
+    if (!cached) {
+        if (why.code) warn(fmt::format("{}: ignored, fetching the artifact again", why.describe()));
+        return false;
+    }
+    artifact_reader reader(suite.tables, shard, suite.plan.benchmark, url);
+    const auto ec = reader.replay(*cached);
+    const std::string where = fmt::format("{} shard {}/{}", suite.label(), shard, suite.plan.shard_count);
+    report::artifact_result a{.url = url, .status = report::artifact_status::read, .from_cache = true};
+    if (ec) {
+        a.status = report::artifact_status::failed;
+        a.error = reader.message();
+    }
+    record_artifact(suite, shard, a);
+    if (settings_.verbose) {
+        progress_.clear();
+        err_ << report::format_artifact_line(record_.summary().artifacts.back()) << '\n';
+    }
+    if (ec) {
+        error(fmt::format("{}: {}", where, reader.message()));
+        finish_shard(suite, shard, shard_end::failed, "bad CSV");
+        return true;
+    }
+    finish_shard(suite, shard, shard_end::delivered, {});
     return true;
-  }
-  finish_shard(suite, shard, shard_end::delivered, {});
-  return true;
 }
 
 void refresh::record_artifact(const suite_state& suite, unsigned shard, report::artifact_result a) {
-  a.baseline = suite.baseline();
-  a.suite = suite.plan.suite;
-  a.shard = shard;
-  a.shard_count = suite.plan.shard_count;
-  record_.add_artifact(std::move(a));
-  ++progress_.counters().done;
+    a.baseline = suite.baseline();
+    a.suite = suite.plan.suite;
+    a.shard = shard;
+    a.shard_count = suite.plan.shard_count;
+    record_.add_artifact(std::move(a));
+    ++progress_.counters().done;
 }
 
 void refresh::on_fetched(suite_state& suite, unsigned shard, transfer& t, const net::outcome& result) {
-  artifact_reader& reader = t.reader;
-  auto& state = suite.shards[shard - 1];
-  const auto& candidates = suite.plan.shards[shard - 1];
-  const std::string where = fmt::format("{} shard {}/{}", suite.label(), shard, suite.plan.shard_count);
-  if (settings_.verbose) {
-    progress_.clear();
-    err_ << fmt::format("{}: candidate {} of {} (job {}): {}\n", where, state.candidate + 1, candidates.size(),
-                        candidates[state.candidate].row.id, result.describe());
-  }
-  const bool read = result.ok() && !reader.finish();
-  const bool not_there = !read && reader.message().empty() && net::transfer_policy::not_there(result.status);
-  record_artifact(suite, shard, {
-      .url = t.url,
-      .status = read ? report::artifact_status::read
-                     : not_there ? report::artifact_status::not_found : report::artifact_status::failed,
-      .bytes = result.bytes,
-      .attempts = result.attempt,
-      .elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t.started),
-      .error = read ? std::string() : !reader.message().empty() ? reader.message() : result.describe(),
-  });
-  if (read) {
-    if (cache_writer_) cache_writer_->store(reader.take_cached());
-    return finish_shard(suite, shard, shard_end::delivered, {});
-  }
-  if (!reader.message().empty()) {  // the zip or a CSV inside it is bad: never fall back (domain.md 2)
-    error(fmt::format("{}: {}", where, reader.message()));
-    return finish_shard(suite, shard, shard_end::failed, "corrupt artifact");
-  }
-  if (not_there && !interrupted_) {
-    if (state.candidate + 1 < candidates.size()) {
-      warn(fmt::format("{}: artifact not there ({}), trying an older job", where, result.describe()));
-      ++state.candidate;
-      ++progress_.counters().total;
-      return fetch_shard(suite, shard);
+    artifact_reader& reader = t.reader;
+    auto& state = suite.shards[shard - 1];
+    const auto& candidates = suite.plan.shards[shard - 1];
+    const std::string where = fmt::format("{} shard {}/{}", suite.label(), shard, suite.plan.shard_count);
+    if (settings_.verbose) {
+        progress_.clear();
+        err_ << fmt::format("{}: candidate {} of {} (job {}): {}\n", where, state.candidate + 1, candidates.size(),
+                            candidates[state.candidate].row.id, result.describe());
     }
-    error(fmt::format("{}: artifact not there: {}", where, result.describe()));
-    return finish_shard(suite, shard, shard_end::not_there, "not there");
-  }
-  if (!interrupted_) report_failure(where, result);
-  finish_shard(suite, shard, shard_end::failed, interrupted_ ? "interrupted" : "download failed");
+    const bool read = result.ok() && !reader.finish();
+    const bool not_there = !read && reader.message().empty() && net::transfer_policy::not_there(result.status);
+    record_artifact(suite, shard,
+                    {
+                        .url = t.url,
+                        .status = read        ? report::artifact_status::read
+                                  : not_there ? report::artifact_status::not_found
+                                              : report::artifact_status::failed,
+                        .bytes = result.bytes,
+                        .attempts = result.attempt,
+                        .elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t.started),
+                        .error = read                        ? std::string()
+                                 : !reader.message().empty() ? reader.message()
+                                                             : result.describe(),
+                    });
+    if (read) {
+        if (cache_writer_) cache_writer_->store(reader.take_cached());
+        return finish_shard(suite, shard, shard_end::delivered, {});
+    }
+    if (!reader.message().empty()) {  // the zip or a CSV inside it is bad: never fall back (domain.md 2)
+        error(fmt::format("{}: {}", where, reader.message()));
+        return finish_shard(suite, shard, shard_end::failed, "corrupt artifact");
+    }
+    if (not_there && !interrupted_) {
+        if (state.candidate + 1 < candidates.size()) {
+            warn(fmt::format("{}: artifact not there ({}), trying an older job", where, result.describe()));
+            ++state.candidate;
+            ++progress_.counters().total;
+            return fetch_shard(suite, shard);
+        }
+        error(fmt::format("{}: artifact not there: {}", where, result.describe()));
+        return finish_shard(suite, shard, shard_end::not_there, "not there");
+    }
+    if (!interrupted_) report_failure(where, result);
+    finish_shard(suite, shard, shard_end::failed, interrupted_ ? "interrupted" : "download failed");
 }
 
 void refresh::finish_shard(suite_state& suite, unsigned shard, shard_end end, std::string reason) {
-  auto& state = suite.shards[shard - 1];
-  state.end = end;
-  state.reason = std::move(reason);
-  if (end == shard_end::delivered) {
-    suite.tables.commit(shard);
-  } else {
-    suite.tables.discard(shard);
-  }
-  if (suite.tables.all_in()) decide(suite);
+    auto& state = suite.shards[shard - 1];
+    state.end = end;
+    state.reason = std::move(reason);
+    if (end == shard_end::delivered) {
+        suite.tables.commit(shard);
+    } else {
+        suite.tables.discard(shard);
+    }
+    if (suite.tables.all_in()) decide(suite);
 }
 
 // A suite with a shard whose job is still running is not written at all, even with --allow-partial:
 // the run is to be repeated once the job is done (exit 75).
 bool refresh::decided_pending(suite_state& suite) {
-  bool running = false;
-  for (unsigned shard = 1; shard <= suite.plan.shard_count; ++shard) {
-    const auto& state = suite.shards[shard - 1];
-    if (state.end != shard_end::running) continue;
-    const auto& job = suite.plan.shards[shard - 1][state.candidate].row;
-    warn(fmt::format("{} shard {}/{}: job {} has not completed yet ({}): the suite is not written; try again later",
-                     suite.label(), shard, suite.plan.shard_count, job.id, job.status.value_or("status unknown")));
-    running = true;
-  }
-  if (!running) return false;
-  for (const auto& phase : suite.tables.phases()) {
-    auto file = complete_result(suite, phase);
-    file.status = report::file_status::incomplete;
-    for (unsigned shard : suite.tables.missing_shards(phase)) {
-      (suite.shards[shard - 1].end == shard_end::running ? file.pending_shards : file.missing_shards).push_back(shard);
+    bool running = false;
+    for (unsigned shard = 1; shard <= suite.plan.shard_count; ++shard) {
+        const auto& state = suite.shards[shard - 1];
+        if (state.end != shard_end::running) continue;
+        const auto& job = suite.plan.shards[shard - 1][state.candidate].row;
+        warn(fmt::format("{} shard {}/{}: job {} has not completed yet ({}): the suite is not written; try again later",
+                         suite.label(), shard, suite.plan.shard_count, job.id, job.status.value_or("status unknown")));
+        running = true;
     }
-    record_.add_file(std::move(file));
-  }
-  raise(exit_code::try_again);
-  return true;
+    if (!running) return false;
+    for (const auto& phase : suite.tables.phases()) {
+        auto file = complete_result(suite, phase);
+        file.status = report::file_status::incomplete;
+        for (unsigned shard : suite.tables.missing_shards(phase)) {
+            (suite.shards[shard - 1].end == shard_end::running ? file.pending_shards : file.missing_shards)
+                .push_back(shard);
+        }
+        record_.add_file(std::move(file));
+    }
+    raise(exit_code::try_again);
+    return true;
 }
 
 void refresh::decide(suite_state& suite) {
-  if (decided_pending(suite)) {
+    if (decided_pending(suite)) {
+        --suites_open_;
+        stop_when_done();
+        return;
+    }
+    for (const auto& phase : suite.tables.phases()) {
+        switch (suite.tables.status(phase)) {
+            case expected::phase_status::complete:
+                if (!interrupted_) write_phase(suite, phase, complete_result(suite, phase));
+                break;
+            case expected::phase_status::partial:
+                raise(exit_code::incomplete);
+                if (settings_.allow_partial && !interrupted_) {
+                    auto file = incomplete_result(suite, phase);
+                    file.merged = true;
+                    write_phase(suite, phase, std::move(file));
+                } else {
+                    record_.add_file(incomplete_result(suite, phase));
+                }
+                break;
+            case expected::phase_status::absent: break;
+        }
+    }
+    // A suite whose shards all failed has no phase at all to report: still incomplete.
+    bool any_failed = false;
+    for (const auto& s : suite.shards) any_failed = any_failed || s.end != shard_end::delivered;
+    if (any_failed) raise(exit_code::incomplete);
     --suites_open_;
     stop_when_done();
-    return;
-  }
-  for (const auto& phase : suite.tables.phases()) {
-    switch (suite.tables.status(phase)) {
-      case expected::phase_status::complete:
-        if (!interrupted_) write_phase(suite, phase, complete_result(suite, phase));
-        break;
-      case expected::phase_status::partial:
-        raise(exit_code::incomplete);
-        if (settings_.allow_partial && !interrupted_) {
-          auto file = incomplete_result(suite, phase);
-          file.merged = true;
-          write_phase(suite, phase, std::move(file));
-        } else {
-          record_.add_file(incomplete_result(suite, phase));
-        }
-        break;
-      case expected::phase_status::absent:
-        break;
-    }
-  }
-  // A suite whose shards all failed has no phase at all to report: still incomplete.
-  bool any_failed = false;
-  for (const auto& s : suite.shards) any_failed = any_failed || s.end != shard_end::delivered;
-  if (any_failed) raise(exit_code::incomplete);
-  --suites_open_;
-  stop_when_done();
 }
 
 report::file_result refresh::complete_result(const suite_state& suite, const std::string& phase) const {
-  return {.baseline = suite.baseline(), .suite = suite.plan.suite, .phase = phase,
-          .status = report::file_status::written, .shard_count = suite.plan.shard_count};
+    return {.baseline = suite.baseline(),
+            .suite = suite.plan.suite,
+            .phase = phase,
+            .status = report::file_status::written,
+            .shard_count = suite.plan.shard_count};
 }
 
 // A (suite, phase) some shards did not deliver: incomplete when their artifacts were not there,
 // failed (with the first failed shard's reason) when one was corrupt or could not be had.
 report::file_result refresh::incomplete_result(const suite_state& suite, const std::string& phase) const {
-  auto file = complete_result(suite, phase);
-  file.status = report::file_status::incomplete;
-  for (unsigned shard : suite.tables.missing_shards(phase)) {
-    const auto& state = suite.shards[shard - 1];
-    if (state.end == shard_end::failed && file.reason.empty()) {
-      file.status = report::file_status::failed;
-      file.reason = fmt::format("shard {}/{}: {}", shard, suite.plan.shard_count, state.reason);
+    auto file = complete_result(suite, phase);
+    file.status = report::file_status::incomplete;
+    for (unsigned shard : suite.tables.missing_shards(phase)) {
+        const auto& state = suite.shards[shard - 1];
+        if (state.end == shard_end::failed && file.reason.empty()) {
+            file.status = report::file_status::failed;
+            file.reason = fmt::format("shard {}/{}: {}", shard, suite.plan.shard_count, state.reason);
+        }
+        file.missing_shards.push_back(shard);
     }
-    file.missing_shards.push_back(shard);
-  }
-  if (file.status == report::file_status::failed) file.missing_shards.clear();
-  return file;
+    if (file.status == report::file_status::failed) file.missing_shards.clear();
+    return file;
 }
 
 void refresh::write_phase(suite_state& suite, const std::string& phase, report::file_result file) {
-  const auto& existing = suite.existing.at(phase);
-  auto content = expected::content_to_write(suite.tables, phase, existing ? &*existing : nullptr,
-                                               settings_.allow_partial);
-  if (!content) return;
-  const auto path = expected::expected_file_path(settings_.output_dir, suite.baseline(), suite.plan.suite, phase);
-  // A merge (--allow-partial) stays reported as incomplete or failed, whatever its write did.
-  const bool complete = file.status == report::file_status::written;
-  auto changes = changes_of(file.path(), existing ? &*existing : nullptr, *content);
-  if (settings_.dry_run) {
-    auto current = expected::read_file_if_exists(path);
-    if (complete && current && current.value() && *current.value() == *content) {
-      file.status = report::file_status::unchanged;
-    }
-    return record_.add_file(std::move(file), std::move(changes));
-  }
-  ++writes_pending_;
-  file_writer_->replace(
-      path, std::move(*content), {.create_parent = suite.plan.base == jobs::baseline::rocm},
-      [this, complete, file = std::move(file), changes = std::move(changes)](auto replaced) mutable {
-        --writes_pending_;
-        if (!replaced) {
-          error(replaced.error().message);
-          file.status = report::file_status::failed;
-          file.reason = replaced.error().message;
-          raise(exit_code::incomplete);
-          record_.add_file(std::move(file));
-        } else {
-          if (complete && replaced.value() == expected::replace_status::unchanged)
+    const auto& existing = suite.existing.at(phase);
+    auto content =
+        expected::content_to_write(suite.tables, phase, existing ? &*existing : nullptr, settings_.allow_partial);
+    if (!content) return;
+    const auto path = expected::expected_file_path(settings_.output_dir, suite.baseline(), suite.plan.suite, phase);
+    // A merge (--allow-partial) stays reported as incomplete or failed, whatever its write did.
+    const bool complete = file.status == report::file_status::written;
+    auto changes = changes_of(file.path(), existing ? &*existing : nullptr, *content);
+    if (settings_.dry_run) {
+        auto current = expected::read_file_if_exists(path);
+        if (complete && current && current.value() && *current.value() == *content) {
             file.status = report::file_status::unchanged;
-          record_.add_file(std::move(file), std::move(changes));
         }
-        stop_when_done();
-      });
+        return record_.add_file(std::move(file), std::move(changes));
+    }
+    ++writes_pending_;
+    file_writer_->replace(
+        path, std::move(*content), {.create_parent = suite.plan.base == jobs::baseline::rocm},
+        [this, complete, file = std::move(file), changes = std::move(changes)](auto replaced) mutable {
+            --writes_pending_;
+            if (!replaced) {
+                error(replaced.error().message);
+                file.status = report::file_status::failed;
+                file.reason = replaced.error().message;
+                raise(exit_code::incomplete);
+                record_.add_file(std::move(file));
+            } else {
+                if (complete && replaced.value() == expected::replace_status::unchanged)
+                    file.status = report::file_status::unchanged;
+                record_.add_file(std::move(file), std::move(changes));
+            }
+            stop_when_done();
+        });
 }
 
 void refresh::summarize(clock::duration elapsed) {
-  progress_.stop();
-  for (const auto& [cause, times] : repeated_causes_) {
-    if (times > 1) error(fmt::format("{} more artifacts failed the same way: {}", times - 1, cause));
-  }
-  if (cache_writer_) {
-    const auto stored = cache_writer_->finish();
-    if (stored.failed != 0) {
-      warn(fmt::format("rerun cache: {} of {} artifacts not stored: {}", stored.failed, stored.failed + stored.stored,
-                       stored.first_failure));
+    progress_.stop();
+    for (const auto& [cause, times] : repeated_causes_) {
+        if (times > 1) error(fmt::format("{} more artifacts failed the same way: {}", times - 1, cause));
     }
-  }
-  if (code_ != exit_code::ok && code_ != exit_code::incomplete && !first_error_.empty()) record_.stopped(first_error_);
-  record_.finish(code_, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed));
-  if (!settings_.quiet) out_ << record_.what_changed(style_.colour);
-  out_ << report::format_summary_line(record_.summary());
-  if (settings_.summary_json) {
-    if (const auto failure = record_.write_json(*settings_.summary_json); !failure.empty()) {
-      error(fmt::format("--summary-json: {}", failure));
+    if (cache_writer_) {
+        const auto stored = cache_writer_->finish();
+        if (stored.failed != 0) {
+            warn(fmt::format("rerun cache: {} of {} artifacts not stored: {}", stored.failed,
+                             stored.failed + stored.stored, stored.first_failure));
+        }
     }
-  }
+    if (code_ != exit_code::ok && code_ != exit_code::incomplete && !first_error_.empty())
+        record_.stopped(first_error_);
+    record_.finish(code_, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed));
+    if (!settings_.quiet) out_ << record_.what_changed(style_.colour);
+    out_ << report::format_summary_line(record_.summary());
+    if (settings_.summary_json) {
+        if (const auto failure = record_.write_json(*settings_.summary_json); !failure.empty()) {
+            error(fmt::format("--summary-json: {}", failure));
+        }
+    }
 }
 
 }  // namespace
 
 exit_code run_refresh(const config& settings, std::ostream& out, std::ostream& err, const output_style& style) {
-  refresh r(settings, out, err, style);
-  return r.run();
+    refresh r(settings, out, err, style);
+    return r.run();
 }
 
 }  // namespace ue::app

@@ -22,7 +22,7 @@ bool encode_file(const cached_artifact& artifact, std::uint32_t version, std::st
 
 // Decodes a whole file expected to hold `url` in format `version`. On failure returns the code
 // (truncated_entry, corrupt_entry, version_mismatch, url_mismatch) and says where in `detail`.
-std::error_code decode_file(std::string_view file, std::uint32_t version, std::string_view url,
-                            cached_artifact& out, std::string& detail);
+std::error_code decode_file(std::string_view file, std::uint32_t version, std::string_view url, cached_artifact& out,
+                            std::string& detail);
 
 }  // namespace ue::cache::detail

@@ -57,8 +57,7 @@ std::filesystem::path directory_of(const std::filesystem::path& path) {
 
 // The temporary file's name starts with a dot so that a glob over *.csv never sees it.
 std::filesystem::path temp_name(const std::filesystem::path& path, std::minstd_rand& random) {
-    static constexpr std::string_view alphabet =
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    static constexpr std::string_view alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
     std::string suffix(6, '\0');
     for (auto& c : suffix) c = alphabet[pick(random)];
@@ -88,12 +87,11 @@ std::optional<failure> sync_directory(const std::filesystem::path& dir) {
 }
 
 // Writes the temporary file completely and durably; the caller removes it if this fails.
-std::optional<failure> fill(const std::filesystem::path& path, file_descriptor& fd,
-                            std::string_view content, std::optional<mode_t> mode) {
+std::optional<failure> fill(const std::filesystem::path& path, file_descriptor& fd, std::string_view content,
+                            std::optional<mode_t> mode) {
     if (mode && ::fchmod(fd.get(), *mode) != 0)
         return os_failure(path, "cannot set permissions of temporary file", errno);
-    if (const int err = write_all(fd.get(), content))
-        return os_failure(path, "cannot write temporary file", err);
+    if (const int err = write_all(fd.get(), content)) return os_failure(path, "cannot write temporary file", err);
     if (::fsync(fd.get()) != 0) return os_failure(path, "cannot sync temporary file", errno);
     if (const int err = fd.close()) return os_failure(path, "cannot close temporary file", err);
     return std::nullopt;

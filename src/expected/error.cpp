@@ -9,8 +9,8 @@ public:
 
     std::string message(int code) const override {
         switch (static_cast<error>(code)) {
-        case error::row_too_long: return "row has more fields than the header";
-        case error::directory_busy: return "another run holds the output directory";
+            case error::row_too_long: return "row has more fields than the header";
+            case error::directory_busy: return "another run holds the output directory";
         }
         return "unknown ue.expected error";
     }

@@ -36,8 +36,8 @@ result<existing_file> parse_expected_file(std::string_view content, const std::f
         const auto width = file.schema->columns.size();
         if (record.fields.size() > width) {
             failed = failure{make_error_code(error::row_too_long),
-                             fmt::format("{}: line {}: {} fields under a header of {}", path.string(),
-                                         record.line, record.fields.size(), width)};
+                             fmt::format("{}: line {}: {} fields under a header of {}", path.string(), record.line,
+                                         record.fields.size(), width)};
             return;
         }
         row values(record.fields.begin(), record.fields.end());
@@ -68,8 +68,8 @@ result<std::optional<existing_file>> read_expected_file(const std::filesystem::p
     return std::optional<existing_file>(std::move(parsed).value());
 }
 
-std::filesystem::path expected_file_path(const std::filesystem::path& output_dir, baseline base,
-                                         std::string_view suite, std::string_view phase) {
+std::filesystem::path expected_file_path(const std::filesystem::path& output_dir, baseline base, std::string_view suite,
+                                         std::string_view phase) {
     const auto name = fmt::format("{}_{}.csv", suite, phase);
     return base == baseline::rocm ? output_dir / "rocm" / name : output_dir / name;
 }
@@ -78,18 +78,14 @@ std::optional<std::string> content_to_write(const suite_tables& tables, std::str
                                             const existing_file* existing, bool allow_partial) {
     const auto& columns = tables.columns(phase);
     switch (tables.status(phase)) {
-    case phase_status::complete:
-        return format_expected_file(columns, tables.rows(phase));
-    case phase_status::partial:
-        if (!allow_partial) return std::nullopt;
-        if (existing == nullptr || !existing->schema)
-            return format_expected_file(columns, tables.rows(phase));
-        if (*existing->schema != columns)
-            throw std::logic_error("content_to_write: existing file read with another schema");
-        return format_expected_file(
-            columns, merge_partial(existing->rows, tables.rows(phase), columns.name_index));
-    case phase_status::absent:
-        break;
+        case phase_status::complete: return format_expected_file(columns, tables.rows(phase));
+        case phase_status::partial:
+            if (!allow_partial) return std::nullopt;
+            if (existing == nullptr || !existing->schema) return format_expected_file(columns, tables.rows(phase));
+            if (*existing->schema != columns)
+                throw std::logic_error("content_to_write: existing file read with another schema");
+            return format_expected_file(columns, merge_partial(existing->rows, tables.rows(phase), columns.name_index));
+        case phase_status::absent: break;
     }
     return std::nullopt;
 }

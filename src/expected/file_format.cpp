@@ -37,16 +37,14 @@ void append_line(std::string& out, const std::vector<std::string>& fields) {
 std::string format_expected_file(const schema& columns, std::vector<row> rows) {
     const auto name = columns.name_index;
     // std::string's ordering is char_traits<char>::compare, which compares as unsigned char: byte order.
-    std::stable_sort(rows.begin(), rows.end(),
-                     [name](const row& a, const row& b) { return a[name] < b[name]; });
+    std::stable_sort(rows.begin(), rows.end(), [name](const row& a, const row& b) { return a[name] < b[name]; });
     std::string out;
     append_line(out, columns.columns);
     for (const auto& r : rows) append_line(out, r);
     return out;
 }
 
-std::vector<row> merge_partial(std::vector<row> existing, std::vector<row> arrived,
-                               std::size_t name_index) {
+std::vector<row> merge_partial(std::vector<row> existing, std::vector<row> arrived, std::size_t name_index) {
     std::set<std::string_view> arrived_names;
     for (const auto& r : arrived) arrived_names.insert(r[name_index]);
     std::vector<row> merged;

@@ -16,8 +16,7 @@ void suite_tables::add_phase(std::string phase, schema columns) {
     const auto same = [&](const phase_table& t) { return t.name == phase; };
     if (std::any_of(phases_.begin(), phases_.end(), same))
         throw std::logic_error(fmt::format("suite_tables: phase {} declared twice", phase));
-    phases_.push_back(phase_table{std::move(phase), std::move(columns),
-                                  std::vector<shard_rows>(shard_count_),
+    phases_.push_back(phase_table{std::move(phase), std::move(columns), std::vector<shard_rows>(shard_count_),
                                   std::vector<shard_rows>(shard_count_)});
 }
 
@@ -49,8 +48,8 @@ void suite_tables::stage_row(unsigned shard, std::string_view phase, row values)
     const auto index = open_shard(shard);
     auto& table = find(phase);
     if (values.size() != table.schema.columns.size())
-        throw std::logic_error(fmt::format("suite_tables: row of {} values for {} columns",
-                                           values.size(), table.schema.columns.size()));
+        throw std::logic_error(
+            fmt::format("suite_tables: row of {} values for {} columns", values.size(), table.schema.columns.size()));
     table.staged[index].has_entry = true;
     table.staged[index].rows.push_back(std::move(values));
 }
@@ -73,8 +72,7 @@ void suite_tables::discard(unsigned shard) {
 }
 
 bool suite_tables::all_in() const noexcept {
-    return std::none_of(shards_.begin(), shards_.end(),
-                        [](shard_state s) { return s == shard_state::reading; });
+    return std::none_of(shards_.begin(), shards_.end(), [](shard_state s) { return s == shard_state::reading; });
 }
 
 std::vector<std::string> suite_tables::phases() const {
@@ -87,11 +85,10 @@ const schema& suite_tables::columns(std::string_view phase) const { return find(
 
 phase_status suite_tables::status(std::string_view phase) const {
     const auto& delivered = find(phase).delivered;
-    const auto count = std::count_if(delivered.begin(), delivered.end(),
-                                     [](const shard_rows& s) { return s.has_entry; });
+    const auto count =
+        std::count_if(delivered.begin(), delivered.end(), [](const shard_rows& s) { return s.has_entry; });
     if (count == 0) return phase_status::absent;
-    return static_cast<unsigned>(count) == shard_count_ ? phase_status::complete
-                                                        : phase_status::partial;
+    return static_cast<unsigned>(count) == shard_count_ ? phase_status::complete : phase_status::partial;
 }
 
 std::vector<unsigned> suite_tables::missing_shards(std::string_view phase) const {
@@ -104,8 +101,7 @@ std::vector<unsigned> suite_tables::missing_shards(std::string_view phase) const
 
 std::vector<row> suite_tables::rows(std::string_view phase) const {
     std::vector<row> all;
-    for (const auto& shard : find(phase).delivered)
-        all.insert(all.end(), shard.rows.begin(), shard.rows.end());
+    for (const auto& shard : find(phase).delivered) all.insert(all.end(), shard.rows.begin(), shard.rows.end());
     return all;
 }
 

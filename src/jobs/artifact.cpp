@@ -5,14 +5,12 @@
 namespace ue::jobs {
 namespace {
 
-bool unreserved(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-           || c == '_' || c == '~';
+bool unreserved(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           c == '_' || c == '~';
 }
 
-std::string percent_encode(std::string_view s)
-{
+std::string percent_encode(std::string_view s) {
     std::string out;
     for (char c : s) {
         if (unreserved(c))
@@ -25,39 +23,30 @@ std::string percent_encode(std::string_view s)
 
 constexpr std::string_view report_dirs[] = {"test/test-reports/", "test-reports/"};
 
-} // namespace
+}  // namespace
 
-std::string artifact_url(std::string_view base, std::string_view repo, suite_plan const& plan,
-                         std::uint32_t shard, candidate const& job)
-{
-    while (base.ends_with('/'))
-        base.remove_suffix(1);
-    return fmt::format("{}/{}/{}/{}/artifact/test-reports-test-{}-{}-{}-{}_{}.zip", base, repo,
-                       job.row.workflow_id, job.row.run_attempt, percent_encode(plan.suite), shard,
-                       plan.shard_count, percent_encode(job.machine), job.row.id);
+std::string artifact_url(std::string_view base, std::string_view repo, const suite_plan& plan, std::uint32_t shard,
+                         const candidate& job) {
+    while (base.ends_with('/')) base.remove_suffix(1);
+    return fmt::format("{}/{}/{}/{}/artifact/test-reports-test-{}-{}-{}-{}_{}.zip", base, repo, job.row.workflow_id,
+                       job.row.run_attempt, percent_encode(plan.suite), shard, plan.shard_count,
+                       percent_encode(job.machine), job.row.id);
 }
 
-std::string_view to_string(phase p) noexcept
-{
-    return p == phase::training ? "training" : "inference";
-}
+std::string_view to_string(phase p) noexcept { return p == phase::training ? "training" : "inference"; }
 
-std::string entry_file_name(phase p, std::string_view benchmark)
-{
+std::string entry_file_name(phase p, std::string_view benchmark) {
     return fmt::format("{}_{}.csv", to_string(p), benchmark == "timm" ? "timm_models" : benchmark);
 }
 
-std::optional<phase> entry_phase(std::string_view entry_name, std::string_view benchmark)
-{
-    for (auto const dir : report_dirs) {
-        if (!entry_name.starts_with(dir))
-            continue;
-        auto const file = entry_name.substr(dir.size());
-        for (auto const p : {phase::training, phase::inference})
-            if (file == entry_file_name(p, benchmark))
-                return p;
+std::optional<phase> entry_phase(std::string_view entry_name, std::string_view benchmark) {
+    for (const auto dir : report_dirs) {
+        if (!entry_name.starts_with(dir)) continue;
+        const auto file = entry_name.substr(dir.size());
+        for (const auto p : {phase::training, phase::inference})
+            if (file == entry_file_name(p, benchmark)) return p;
     }
     return std::nullopt;
 }
 
-} // namespace ue::jobs
+}  // namespace ue::jobs

@@ -24,16 +24,15 @@ using asio::use_awaitable;
 }  // namespace
 
 std::string pool_key(const url& where, const std::optional<url>& proxy) {
-  return proxy ? proxy->text() + " " + where.origin() : where.origin();
+    return proxy ? proxy->text() + " " + where.origin() : where.origin();
 }
 
 std::shared_ptr<connection> connection::create(asio::any_io_executor ex, const url& where,
                                                const std::optional<url>& proxy, connection_env env) {
-  return std::shared_ptr<connection>(new connection(std::move(ex), where, proxy, env));
+    return std::shared_ptr<connection>(new connection(std::move(ex), where, proxy, env));
 }
 
-connection::connection(asio::any_io_executor ex, const url& where, const std::optional<url>& proxy,
-                       connection_env env)
+connection::connection(asio::any_io_executor ex, const url& where, const std::optional<url>& proxy, connection_env env)
     : env_(env),
       origin_(pool_key(where, proxy)),
       target_authority_(where.ipv6_literal() ? fmt::format("[{}]:{}", where.host, where.port)
@@ -45,122 +44,123 @@ connection::connection(asio::any_io_executor ex, const url& where, const std::op
       tls_origin_(where.origin()),
       resolver_(ex),
       resolve_timer_(ex) {
-  if (where.tls())
-    tls_.emplace(ex, env_.tls.native());
-  else
-    plain_.emplace(ex);
-  env_.live.insert(this);
+    if (where.tls())
+        tls_.emplace(ex, env_.tls.native());
+    else
+        plain_.emplace(ex);
+    env_.live.insert(this);
 }
 
 connection::~connection() { env_.live.erase(this); }
 
 void connection::close() {
-  closed_ = true;
-  resolver_.cancel();
-  resolve_timer_.cancel();
-  tcp().close();  // also cancels tcp_stream's own deadline timer
+    closed_ = true;
+    resolver_.cancel();
+    resolve_timer_.cancel();
+    tcp().close();  // also cancels tcp_stream's own deadline timer
 }
 
 asio::awaitable<std::error_code> connection::open(stage& where, std::string& detail, unsigned& status) {
-  const std::error_code ec = co_await reach(where, detail, status);
-  if (ec && proxy_ && detail.empty()) detail = "via proxy " + proxy_->redacted();
-  co_return ec;
+    const std::error_code ec = co_await reach(where, detail, status);
+    if (ec && proxy_ && detail.empty()) detail = "via proxy " + proxy_->redacted();
+    co_return ec;
 }
 
 asio::awaitable<std::error_code> connection::tunnel(unsigned& status) {
-  namespace http = beast::http;
-  boost::system::error_code ec;
-  http::request<http::empty_body> connect{http::verb::connect, target_authority_, 11};
-  connect.set(http::field::host, target_authority_);
-  if (const auto credentials = proxy_authorization(*proxy_))
-    connect.set(http::field::proxy_authorization, *credentials);
-  tcp().expires_after(env_.timeouts.connect);
-  co_await http::async_write(tcp(), connect, redirect_error(use_awaitable, ec));
-  if (ec == beast::error::timeout) co_return error::connect_timeout;
-  if (ec) co_return ec;
-  http::response_parser<http::empty_body> reply;
-  reply.header_limit(header_limit);
-  reply.skip(true);  // a 2xx to CONNECT has no body; any other answer ends the connection anyway
-  co_await http::async_read(tcp(), buffer_, reply, redirect_error(use_awaitable, ec));
-  if (ec == beast::error::timeout) co_return error::connect_timeout;
-  if (ec) co_return ec;
-  status = reply.get().result_int();
-  // The tunnel carries TLS from here on; nothing may sit in our buffer, the proxy sent its answer only.
-  if (status / 100 != 2 || buffer_.size() != 0) co_return error::proxy_refused;
-  status = 0;
-  co_return std::error_code{};
+    namespace http = beast::http;
+    boost::system::error_code ec;
+    http::request<http::empty_body> connect{http::verb::connect, target_authority_, 11};
+    connect.set(http::field::host, target_authority_);
+    if (const auto credentials = proxy_authorization(*proxy_))
+        connect.set(http::field::proxy_authorization, *credentials);
+    tcp().expires_after(env_.timeouts.connect);
+    co_await http::async_write(tcp(), connect, redirect_error(use_awaitable, ec));
+    if (ec == beast::error::timeout) co_return error::connect_timeout;
+    if (ec) co_return ec;
+    http::response_parser<http::empty_body> reply;
+    reply.header_limit(header_limit);
+    reply.skip(true);  // a 2xx to CONNECT has no body; any other answer ends the connection anyway
+    co_await http::async_read(tcp(), buffer_, reply, redirect_error(use_awaitable, ec));
+    if (ec == beast::error::timeout) co_return error::connect_timeout;
+    if (ec) co_return ec;
+    status = reply.get().result_int();
+    // The tunnel carries TLS from here on; nothing may sit in our buffer, the proxy sent its answer only.
+    if (status / 100 != 2 || buffer_.size() != 0) co_return error::proxy_refused;
+    status = 0;
+    co_return std::error_code{};
 }
 
 asio::awaitable<std::error_code> connection::reach(stage& where, std::string& detail, unsigned& status) {
-  boost::system::error_code ec;
+    boost::system::error_code ec;
 
-  where = stage::resolve;
-  resolve_timer_.expires_after(env_.timeouts.resolve);
-  resolve_timer_.async_wait([self = weak_from_this()](boost::system::error_code wait_ec) {
-    auto c = self.lock();
-    if (wait_ec || !c) return;
-    c->resolve_timed_out_ = true;
-    c->resolver_.cancel();
-  });
-  const auto endpoints = co_await resolver_.async_resolve(host_, port_, redirect_error(use_awaitable, ec));
-  resolve_timer_.cancel();
-  if (resolve_timed_out_) co_return error::resolve_timeout;
-  if (ec) co_return ec;
-  // A resolver cannot stop a lookup under way (nor one not yet begun when close() came): it may
-  // answer after close(), and connecting would open the socket again.
-  if (closed_) co_return std::error_code(asio::error::make_error_code(asio::error::operation_aborted));
+    where = stage::resolve;
+    resolve_timer_.expires_after(env_.timeouts.resolve);
+    resolve_timer_.async_wait([self = weak_from_this()](boost::system::error_code wait_ec) {
+        auto c = self.lock();
+        if (wait_ec || !c) return;
+        c->resolve_timed_out_ = true;
+        c->resolver_.cancel();
+    });
+    const auto endpoints = co_await resolver_.async_resolve(host_, port_, redirect_error(use_awaitable, ec));
+    resolve_timer_.cancel();
+    if (resolve_timed_out_) co_return error::resolve_timeout;
+    if (ec) co_return ec;
+    // A resolver cannot stop a lookup under way (nor one not yet begun when close() came): it may
+    // answer after close(), and connecting would open the socket again.
+    if (closed_) co_return std::error_code(asio::error::make_error_code(asio::error::operation_aborted));
 
-  where = stage::connect;
-  tcp().expires_after(env_.timeouts.connect);
-  co_await tcp().async_connect(endpoints, redirect_error(use_awaitable, ec));
-  if (ec == beast::error::timeout) co_return error::connect_timeout;
-  if (ec) co_return ec;
-  ++env_.stats.connections_opened;
-  tcp().socket().set_option(asio::ip::tcp::no_delay(true), ec);  // best effort: requests are small
+    where = stage::connect;
+    tcp().expires_after(env_.timeouts.connect);
+    co_await tcp().async_connect(endpoints, redirect_error(use_awaitable, ec));
+    if (ec == beast::error::timeout) co_return error::connect_timeout;
+    if (ec) co_return ec;
+    ++env_.stats.connections_opened;
+    tcp().socket().set_option(asio::ip::tcp::no_delay(true), ec);  // best effort: requests are small
 
-  if (!tls_) {
-    tcp().expires_never();
-    co_return std::error_code{};
-  }
-  if (proxy_) {
-    where = stage::tunnel;
-    if (const std::error_code tunnel_ec = co_await tunnel(status)) {
-      if (tunnel_ec == error::proxy_refused)
-        detail = status != 0 ? fmt::format("proxy {} answered {} to CONNECT {}", proxy_->redacted(), status,
+    if (!tls_) {
+        tcp().expires_never();
+        co_return std::error_code{};
+    }
+    if (proxy_) {
+        where = stage::tunnel;
+        if (const std::error_code tunnel_ec = co_await tunnel(status)) {
+            if (tunnel_ec == error::proxy_refused)
+                detail = status != 0
+                             ? fmt::format("proxy {} answered {} to CONNECT {}", proxy_->redacted(), status,
                                            target_authority_)
                              : fmt::format("proxy {} sent bytes after its answer to CONNECT", proxy_->redacted());
-      co_return tunnel_ec;
+            co_return tunnel_ec;
+        }
     }
-  }
-  where = stage::handshake;
-  std::error_code prep;
-  env_.tls.prepare(tls_->native_handle(), tls_origin_, tls_host_, prep);
-  if (prep) co_return prep;
-  tcp().expires_after(env_.timeouts.handshake);
-  co_await tls_->async_handshake(asio::ssl::stream_base::client, redirect_error(use_awaitable, ec));
-  if (ec == beast::error::timeout) co_return error::handshake_timeout;
-  if (ec) {
-    detail = tls_context::verify_failure(tls_->native_handle());
-    if (!detail.empty()) co_return error::certificate_rejected;
-    co_return ec;
-  }
-  ++env_.stats.tls_handshakes;
-  if (SSL_session_reused(tls_->native_handle()) == 1) ++env_.stats.tls_resumed;
-  tcp().expires_never();
-  co_return std::error_code{};
+    where = stage::handshake;
+    std::error_code prep;
+    env_.tls.prepare(tls_->native_handle(), tls_origin_, tls_host_, prep);
+    if (prep) co_return prep;
+    tcp().expires_after(env_.timeouts.handshake);
+    co_await tls_->async_handshake(asio::ssl::stream_base::client, redirect_error(use_awaitable, ec));
+    if (ec == beast::error::timeout) co_return error::handshake_timeout;
+    if (ec) {
+        detail = tls_context::verify_failure(tls_->native_handle());
+        if (!detail.empty()) co_return error::certificate_rejected;
+        co_return ec;
+    }
+    ++env_.stats.tls_handshakes;
+    if (SSL_session_reused(tls_->native_handle()) == 1) ++env_.stats.tls_resumed;
+    tcp().expires_never();
+    co_return std::error_code{};
 }
 
 asio::awaitable<void> connection::shutdown() {
-  if (tls_) {
-    boost::system::error_code ec;
-    tcp().expires_after(env_.timeouts.write);
-    co_await tls_->async_shutdown(redirect_error(use_awaitable, ec));
-    // Many servers close the TCP connection right after their response without sending TLS
-    // close_notify; OpenSSL reports that as stream_truncated. The response was already complete
-    // and length-delimited, so nothing was lost: that one error is forgiven. Any other is counted.
-    if (ec && ec != asio::ssl::error::stream_truncated) ++env_.stats.shutdown_errors;
-  }
-  close();
+    if (tls_) {
+        boost::system::error_code ec;
+        tcp().expires_after(env_.timeouts.write);
+        co_await tls_->async_shutdown(redirect_error(use_awaitable, ec));
+        // Many servers close the TCP connection right after their response without sending TLS
+        // close_notify; OpenSSL reports that as stream_truncated. The response was already complete
+        // and length-delimited, so nothing was lost: that one error is forgiven. Any other is counted.
+        if (ec && ec != asio::ssl::error::stream_truncated) ++env_.stats.shutdown_errors;
+    }
+    close();
 }
 
 }  // namespace ue::net::detail

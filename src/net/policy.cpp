@@ -14,109 +14,106 @@ namespace {
 // Errors of the transport itself (sockets, DNS, TLS records, HTTP framing): worth a new connection.
 // Anything else (a consumer's own error, a zip error...) is about the bytes, not the network.
 bool transport_error(std::error_code ec) {
-  const auto& cat = ec.category();
-  if (ec == std::error_code(make_error_code(boost::asio::error::host_not_found))) return false;  // a wrong name stays wrong
-  return cat == std::system_category() || cat == std::generic_category() ||
-         cat == boost::asio::error::get_misc_category() ||
-         cat == boost::asio::error::get_netdb_category() ||
-         cat == boost::asio::error::get_addrinfo_category() ||
-         cat == boost::asio::error::get_ssl_category() ||
-         cat == boost::asio::ssl::error::get_stream_category() ||
-         cat == boost::beast::http::make_error_code(boost::beast::http::error::end_of_stream).category();
+    const auto& cat = ec.category();
+    if (ec == std::error_code(make_error_code(boost::asio::error::host_not_found)))
+        return false;  // a wrong name stays wrong
+    return cat == std::system_category() || cat == std::generic_category() ||
+           cat == boost::asio::error::get_misc_category() || cat == boost::asio::error::get_netdb_category() ||
+           cat == boost::asio::error::get_addrinfo_category() || cat == boost::asio::error::get_ssl_category() ||
+           cat == boost::asio::ssl::error::get_stream_category() ||
+           cat == boost::beast::http::make_error_code(boost::beast::http::error::end_of_stream).category();
 }
 
 }  // namespace
 
 transfer_policy::transfer_policy(retry_settings settings, std::function<double()> uniform)
     : settings_(settings), uniform_(std::move(uniform)) {
-  if (!uniform_) {
-    uniform_ = [engine = std::minstd_rand(std::random_device{}())]() mutable {
-      return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
-    };
-  }
+    if (!uniform_) {
+        uniform_ = [engine = std::minstd_rand(std::random_device{}())]() mutable {
+            return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+        };
+    }
 }
 
 bool transfer_policy::retryable(const attempt_report& r) const {
-  if (r.code == error::http_status) {
-    if (r.quota_exhausted) return false;
-    if (not_there(r.status)) return not_there_used_ < settings_.not_there_retries;
-    return r.status >= 500 || r.status == 429;
-  }
-  if (is_timeout(r.code)) return true;
-  if (r.code.category() == net_category()) return false;  // cancelled, certificate, limits, ...
-  return transport_error(r.code);
+    if (r.code == error::http_status) {
+        if (r.quota_exhausted) return false;
+        if (not_there(r.status)) return not_there_used_ < settings_.not_there_retries;
+        return r.status >= 500 || r.status == 429;
+    }
+    if (is_timeout(r.code)) return true;
+    if (r.code.category() == net_category()) return false;  // cancelled, certificate, limits, ...
+    return transport_error(r.code);
 }
 
 decision transfer_policy::next(const attempt_report& r) {
-  if (!r.code) return {};
-  // A keep-alive connection closed by the server while idle: the request never reached an
-  // application, so trying it again on a fresh connection is safe and not a "retry".
-  if (r.reused_connection && !r.response_started && transport_error(r.code)) {
+    if (!r.code) return {};
+    // A keep-alive connection closed by the server while idle: the request never reached an
+    // application, so trying it again on a fresh connection is safe and not a "retry".
+    if (r.reused_connection && !r.response_started && transport_error(r.code)) {
+        decision d;
+        d.what = decision::kind::retry;
+        return d;
+    }
+    if (retries_used_ >= settings_.retries || !retryable(r)) return {};
+
+    using std::chrono::milliseconds;
+    const unsigned shift = std::min(retries_used_, 20u);
+    const milliseconds ceiling = std::min(settings_.max_delay, milliseconds{settings_.base_delay.count() << shift});
+    milliseconds delay{static_cast<milliseconds::rep>(uniform_() * static_cast<double>(ceiling.count()))};
+    if (r.retry_after) delay = std::min(*r.retry_after, settings_.max_delay);
+    if (waited_ + delay > settings_.total_budget) return {};
+
+    waited_ += delay;
+    ++retries_used_;
+    if (r.code == error::http_status && not_there(r.status)) ++not_there_used_;
+    ++attempt_;
     decision d;
     d.what = decision::kind::retry;
+    d.delay = delay;
     return d;
-  }
-  if (retries_used_ >= settings_.retries || !retryable(r)) return {};
-
-  using std::chrono::milliseconds;
-  const unsigned shift = std::min(retries_used_, 20u);
-  const milliseconds ceiling =
-      std::min(settings_.max_delay, milliseconds{settings_.base_delay.count() << shift});
-  milliseconds delay{static_cast<milliseconds::rep>(uniform_() * static_cast<double>(ceiling.count()))};
-  if (r.retry_after) delay = std::min(*r.retry_after, settings_.max_delay);
-  if (waited_ + delay > settings_.total_budget) return {};
-
-  waited_ += delay;
-  ++retries_used_;
-  if (r.code == error::http_status && not_there(r.status)) ++not_there_used_;
-  ++attempt_;
-  decision d;
-  d.what = decision::kind::retry;
-  d.delay = delay;
-  return d;
 }
 
 namespace {
 
 // The first byte of "bytes FIRST-LAST/SIZE" (SIZE may be "*"), or nullopt.
 std::optional<std::uint64_t> content_range_first(std::string_view v) {
-  constexpr std::string_view unit = "bytes ";
-  if (!v.starts_with(unit)) return std::nullopt;
-  v.remove_prefix(unit.size());
-  std::uint64_t first = 0;
-  const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), first);
-  if (ec != std::errc{} || ptr == v.data() + v.size() || *ptr != '-') return std::nullopt;
-  return first;
+    constexpr std::string_view unit = "bytes ";
+    if (!v.starts_with(unit)) return std::nullopt;
+    v.remove_prefix(unit.size());
+    std::uint64_t first = 0;
+    const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), first);
+    if (ec != std::errc{} || ptr == v.data() + v.size() || *ptr != '-') return std::nullopt;
+    return first;
 }
 
 }  // namespace
 
 std::optional<std::pair<std::string, std::string>> resume_state::next_request() {
-  asked_.reset();
-  if (delivered_ == 0 || !resumable()) return std::nullopt;
-  asked_ = delivered_;
-  return std::pair{"bytes=" + std::to_string(delivered_) + "-", etag_};
+    asked_.reset();
+    if (delivered_ == 0 || !resumable()) return std::nullopt;
+    asked_ = delivered_;
+    return std::pair{"bytes=" + std::to_string(delivered_) + "-", etag_};
 }
 
-resume_state::verdict resume_state::on_head(unsigned status, std::string_view etag,
-                                            std::string_view accept_ranges,
+resume_state::verdict resume_state::on_head(unsigned status, std::string_view etag, std::string_view accept_ranges,
                                             std::string_view content_range) {
-  if (asked_ && status == 206)
-    return content_range_first(content_range) == asked_ ? verdict::deliver : verdict::mismatch;
-  verdict v = verdict::deliver;
-  if (asked_ || delivered_ > 0) {
-    restart();
-    v = verdict::restart;
-  }
-  // Weak validators ("W/...") cannot guard byte ranges (RFC 9110 section 13.1.5).
-  etag_ = etag.starts_with("W/") ? std::string() : std::string(etag);
-  ranges_ = accept_ranges == "bytes";
-  return v;
+    if (asked_ && status == 206)
+        return content_range_first(content_range) == asked_ ? verdict::deliver : verdict::mismatch;
+    verdict v = verdict::deliver;
+    if (asked_ || delivered_ > 0) {
+        restart();
+        v = verdict::restart;
+    }
+    // Weak validators ("W/...") cannot guard byte ranges (RFC 9110 section 13.1.5).
+    etag_ = etag.starts_with("W/") ? std::string() : std::string(etag);
+    ranges_ = accept_ranges == "bytes";
+    return v;
 }
 
 void resume_state::restart() noexcept {
-  delivered_ = 0;
-  asked_.reset();
+    delivered_ = 0;
+    asked_.reset();
 }
 
 }  // namespace ue::net

@@ -59,30 +59,28 @@ std::string shown(std::string_view value) {
 std::string change_line(const row_change& r) {
     std::string line;
     switch (r.kind) {
-    case change_kind::added:
-        line = "+ " + shown(r.name) + ":";
-        for (const auto& c : r.columns) line += fmt::format(" {}={}", c.column, shown(c.new_value));
-        break;
-    case change_kind::removed:
-        line = "- " + shown(r.name);
-        break;
-    case change_kind::changed:
-        line = "~ " + shown(r.name) + ":";
-        for (std::size_t i = 0; i < r.columns.size(); ++i) {
-            const auto& c = r.columns[i];
-            line += fmt::format("{} {} {} -> {}", i == 0 ? "" : ",", c.column, shown(c.old_value),
-                                shown(c.new_value));
-        }
-        break;
+        case change_kind::added:
+            line = "+ " + shown(r.name) + ":";
+            for (const auto& c : r.columns) line += fmt::format(" {}={}", c.column, shown(c.new_value));
+            break;
+        case change_kind::removed: line = "- " + shown(r.name); break;
+        case change_kind::changed:
+            line = "~ " + shown(r.name) + ":";
+            for (std::size_t i = 0; i < r.columns.size(); ++i) {
+                const auto& c = r.columns[i];
+                line +=
+                    fmt::format("{} {} {} -> {}", i == 0 ? "" : ",", c.column, shown(c.old_value), shown(c.new_value));
+            }
+            break;
     }
     return line;
 }
 
 std::string_view colour_of(change_kind kind) {
     switch (kind) {
-    case change_kind::added: return "\x1b[32m";
-    case change_kind::removed: return "\x1b[31m";
-    case change_kind::changed: return "\x1b[33m";
+        case change_kind::added: return "\x1b[32m";
+        case change_kind::removed: return "\x1b[31m";
+        case change_kind::changed: return "\x1b[33m";
     }
     return "";
 }
@@ -94,8 +92,7 @@ std::size_t file_changes::count(change_kind kind) const noexcept {
         std::count_if(rows.begin(), rows.end(), [kind](const row_change& r) { return r.kind == kind; }));
 }
 
-file_changes diff_rows(std::string path, const expected::schema& columns,
-                       const std::vector<expected::row>* old_rows,
+file_changes diff_rows(std::string path, const expected::schema& columns, const std::vector<expected::row>* old_rows,
                        const std::vector<expected::row>& new_rows) {
     file_changes out{std::move(path), old_rows == nullptr, {}};
     const auto before = old_rows ? by_name(*old_rows, columns.name_index) : std::map<std::string, row_ptrs>{};
@@ -132,8 +129,7 @@ std::string render_changes(std::span<const file_changes> files, const render_opt
         const std::string_view verb = f.new_file ? (options.dry_run ? "would create" : "created")
                                                  : (options.dry_run ? "would change" : "changed");
         out += fmt::format("{} {}: {} added, {} removed, {} changed\n", verb, shown(f.path),
-                           f.count(change_kind::added), f.count(change_kind::removed),
-                           f.count(change_kind::changed));
+                           f.count(change_kind::added), f.count(change_kind::removed), f.count(change_kind::changed));
         const std::size_t shown_rows = std::min(f.rows.size(), options.max_lines_per_file);
         for (std::size_t i = 0; i < shown_rows; ++i) {
             const auto& r = f.rows[i];

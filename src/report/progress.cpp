@@ -29,9 +29,9 @@ std::optional<progress_mode> parse_progress_mode(std::string_view text) {
 
 bool should_show(progress_mode mode, bool is_tty) {
     switch (mode) {
-    case progress_mode::automatic: return is_tty;
-    case progress_mode::always: return true;
-    case progress_mode::never: return false;
+        case progress_mode::automatic: return is_tty;
+        case progress_mode::always: return true;
+        case progress_mode::never: return false;
     }
     return false;
 }

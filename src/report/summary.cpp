@@ -12,19 +12,19 @@ namespace ue::report {
 
 std::string_view to_string(file_status status) noexcept {
     switch (status) {
-    case file_status::written: return "written";
-    case file_status::unchanged: return "unchanged";
-    case file_status::incomplete: return "incomplete";
-    case file_status::failed: return "failed";
+        case file_status::written: return "written";
+        case file_status::unchanged: return "unchanged";
+        case file_status::incomplete: return "incomplete";
+        case file_status::failed: return "failed";
     }
     return "?";
 }
 
 std::string_view to_string(artifact_status status) noexcept {
     switch (status) {
-    case artifact_status::read: return "read";
-    case artifact_status::not_found: return "not_found";
-    case artifact_status::failed: return "failed";
+        case artifact_status::read: return "read";
+        case artifact_status::not_found: return "not_found";
+        case artifact_status::failed: return "failed";
     }
     return "?";
 }
@@ -44,20 +44,20 @@ summary_totals totals(const run_summary& summary) noexcept {
     summary_totals t;
     for (const auto& f : summary.files) {
         switch (f.status) {
-        case file_status::written: ++t.files_written; break;
-        case file_status::unchanged: ++t.files_unchanged; break;
-        case file_status::incomplete: ++t.files_incomplete; break;
-        case file_status::failed: ++t.files_failed; break;
+            case file_status::written: ++t.files_written; break;
+            case file_status::unchanged: ++t.files_unchanged; break;
+            case file_status::incomplete: ++t.files_incomplete; break;
+            case file_status::failed: ++t.files_failed; break;
         }
     }
     for (const auto& a : summary.artifacts) {
         switch (a.status) {
-        case artifact_status::read:
-            ++t.artifacts_read;
-            if (a.from_cache) ++t.artifacts_from_cache;
-            break;
-        case artifact_status::not_found: ++t.artifacts_not_found; break;
-        case artifact_status::failed: ++t.artifacts_failed; break;
+            case artifact_status::read:
+                ++t.artifacts_read;
+                if (a.from_cache) ++t.artifacts_from_cache;
+                break;
+            case artifact_status::not_found: ++t.artifacts_not_found; break;
+            case artifact_status::failed: ++t.artifacts_failed; break;
         }
         t.bytes += a.bytes;
         t.attempts += a.attempts;
@@ -69,15 +69,12 @@ namespace {
 
 constexpr std::size_t max_named_files = 3;
 
-std::string plural(std::size_t n, std::string_view word) {
-    return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-}
+std::string plural(std::size_t n, std::string_view word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
 
 // `shard 2/2 not there`, `shards 1/3, 3/3 pending`.
 std::string shard_list(const std::vector<unsigned>& shards, unsigned count, std::string_view what) {
     std::string out = shards.size() == 1 ? "shard " : "shards ";
-    for (std::size_t i = 0; i < shards.size(); ++i)
-        out += fmt::format("{}{}/{}", i == 0 ? "" : ", ", shards[i], count);
+    for (std::size_t i = 0; i < shards.size(); ++i) out += fmt::format("{}{}/{}", i == 0 ? "" : ", ", shards[i], count);
     return out + " " + std::string(what);
 }
 
@@ -117,26 +114,25 @@ std::string named(const run_summary& s, file_status status, Describe describe) {
 std::string format_summary_line(const run_summary& s) {
     const auto t = totals(s);
     const std::string_view sha = s.resolved_sha.empty() ? s.sha : s.resolved_sha;
-    std::string line = fmt::format("update-expected {}{}: {} {}, {} unchanged", sha.substr(0, 12),
-                                   s.dry_run ? " (dry run)" : "", t.files_written,
-                                   s.dry_run ? "to write" : "written", t.files_unchanged);
+    std::string line =
+        fmt::format("update-expected {}{}: {} {}, {} unchanged", sha.substr(0, 12), s.dry_run ? " (dry run)" : "",
+                    t.files_written, s.dry_run ? "to write" : "written", t.files_unchanged);
     if (t.files_incomplete != 0)
-        line += fmt::format(", {} incomplete{}", t.files_incomplete,
-                            named(s, file_status::incomplete, incomplete_detail));
+        line +=
+            fmt::format(", {} incomplete{}", t.files_incomplete, named(s, file_status::incomplete, incomplete_detail));
     if (t.files_failed != 0)
         line += fmt::format(", {} failed{}", t.files_failed,
                             named(s, file_status::failed, [](const file_result& f) { return f.label(); }));
     line += ", " + plural(t.artifacts_read, "artifact");
     if (t.artifacts_from_cache != 0) line += fmt::format(" ({} from cache)", t.artifacts_from_cache);
-    line += fmt::format(", {}, {:.1f} s", format_bytes(t.bytes),
-                        std::chrono::duration<double>(s.elapsed).count());
+    line += fmt::format(", {}, {:.1f} s", format_bytes(t.bytes), std::chrono::duration<double>(s.elapsed).count());
     if (s.exit_code != 0) line += fmt::format(", exit {}", s.exit_code);
     return line + "\n";
 }
 
 std::string format_artifact_line(const artifact_result& a) {
-    const auto label = fmt::format("{}{} shard {}/{}", a.baseline == expected::baseline::rocm ? "rocm/" : "",
-                                   a.suite, a.shard, a.shard_count);
+    const auto label = fmt::format("{}{} shard {}/{}", a.baseline == expected::baseline::rocm ? "rocm/" : "", a.suite,
+                                   a.shard, a.shard_count);
     const auto url = redact_url(a.url);
     if (a.status == artifact_status::read && a.from_cache) return fmt::format("{}: read from cache: {}", label, url);
     std::string what{to_string(a.status)};

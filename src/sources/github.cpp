@@ -19,151 +19,155 @@ namespace json = boost::json;
 
 // What every call shares: the loop for timers, the client, the settings.
 struct context {
-  boost::asio::io_context& io;
-  net::client& client;
-  github_settings settings;
+    boost::asio::io_context& io;
+    net::client& client;
+    github_settings settings;
 
-  std::chrono::system_clock::time_point now() const {
-    return settings.now ? settings.now() : std::chrono::system_clock::now();
-  }
+    std::chrono::system_clock::time_point now() const {
+        return settings.now ? settings.now() : std::chrono::system_clock::now();
+    }
 };
 
 // Why a call failed; `status` is the HTTP status of a refusal, 0 otherwise.
 struct failure {
-  std::error_code code;
-  std::string message;
-  unsigned status = 0;
+    std::error_code code;
+    std::string message;
+    unsigned status = 0;
 };
 
 // One logical GET of a JSON answer: follows redirects (the token only to the API's origin) and
 // waits out rate limits as rate_limit_policy decides; the client does the transport retries.
 class api_call : public std::enable_shared_from_this<api_call> {
- public:
-  using page = std::pair<json::value, std::optional<net::url>>;  // the document and its Link next
-  using completion = std::function<void(std::optional<failure>, page)>;
+public:
+    using page = std::pair<json::value, std::optional<net::url>>;  // the document and its Link next
+    using completion = std::function<void(std::optional<failure>, page)>;
 
-  api_call(std::shared_ptr<const context> ctx, net::url target, completion done)
-      : ctx_(std::move(ctx)), target_(std::move(target)), policy_(ctx_->settings.rate_limits),
-        timer_(std::make_shared<boost::asio::steady_timer>(ctx_->io)), done_(std::move(done)) {}
+    api_call(std::shared_ptr<const context> ctx, net::url target, completion done)
+        : ctx_(std::move(ctx)),
+          target_(std::move(target)),
+          policy_(ctx_->settings.rate_limits),
+          timer_(std::make_shared<boost::asio::steady_timer>(ctx_->io)),
+          done_(std::move(done)) {}
 
-  void start() {
-    answer_.emplace(ctx_->settings.limits);
-    head_ = {};
-    net::body_sink sink;
-    auto self = shared_from_this();
-    sink.on_head = [self](const net::response_head& head) { self->head_ = head; };
-    sink.on_chunk = [self](std::span<const std::byte> chunk) {
-      return self->answer_->feed({reinterpret_cast<const char*>(chunk.data()), chunk.size()});
-    };
-    sink.on_restart = [self] { self->answer_.emplace(self->ctx_->settings.limits); };
-    ctx_->client.fetch(api_request(target_, ctx_->settings.api_base, ctx_->settings.token), std::move(sink),
-                       [self](const net::outcome& result) { self->finished(result); });
-  }
-
- private:
-  std::string where() const { return fmt::format("GitHub API {}", target_.redacted()); }
-
-  void fail(std::error_code code, std::string message, unsigned status = 0) {
-    done_(failure{code, std::move(message), status}, {});
-  }
-
-  void finished(const net::outcome& result) {
-    if (!answer_->message().empty()) {
-      return fail(result.code, fmt::format("{}: malformed answer: {}", where(), answer_->message()));
+    void start() {
+        answer_.emplace(ctx_->settings.limits);
+        head_ = {};
+        net::body_sink sink;
+        auto self = shared_from_this();
+        sink.on_head = [self](const net::response_head& head) { self->head_ = head; };
+        sink.on_chunk = [self](std::span<const std::byte> chunk) {
+            return self->answer_->feed({reinterpret_cast<const char*>(chunk.data()), chunk.size()});
+        };
+        sink.on_restart = [self] { self->answer_.emplace(self->ctx_->settings.limits); };
+        ctx_->client.fetch(api_request(target_, ctx_->settings.api_base, ctx_->settings.token), std::move(sink),
+                           [self](const net::outcome& result) { self->finished(result); });
     }
-    if (result.ok()) return succeeded();
-    const unsigned status = result.status;
-    if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
-      return redirect(result);
+
+private:
+    std::string where() const { return fmt::format("GitHub API {}", target_.redacted()); }
+
+    void fail(std::error_code code, std::string message, unsigned status = 0) {
+        done_(failure{code, std::move(message), status}, {});
     }
-    if (status == 403 || status == 429) {
-      const auto verdict = policy_.next(status, head_, result.body_excerpt, ctx_->now());
-      if (verdict.what == rate_limit_verdict::kind::wait) return wait(verdict);
-      if (verdict.what == rate_limit_verdict::kind::give_up) {
-        return fail(error::rate_limited,
-                    fmt::format("{}: {}{}", where(), verdict.message,
-                                ctx_->settings.token.empty() ? "; set GITHUB_TOKEN or GH_TOKEN for a higher limit"
-                                                              : ""),
+
+    void finished(const net::outcome& result) {
+        if (!answer_->message().empty()) {
+            return fail(result.code, fmt::format("{}: malformed answer: {}", where(), answer_->message()));
+        }
+        if (result.ok()) return succeeded();
+        const unsigned status = result.status;
+        if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
+            return redirect(result);
+        }
+        if (status == 403 || status == 429) {
+            const auto verdict = policy_.next(status, head_, result.body_excerpt, ctx_->now());
+            if (verdict.what == rate_limit_verdict::kind::wait) return wait(verdict);
+            if (verdict.what == rate_limit_verdict::kind::give_up) {
+                return fail(
+                    error::rate_limited,
+                    fmt::format(
+                        "{}: {}{}", where(), verdict.message,
+                        ctx_->settings.token.empty() ? "; set GITHUB_TOKEN or GH_TOKEN for a higher limit" : ""),
                     status);
-      }
+            }
+        }
+        if (status == 401 || status == 403) {
+            return fail(error::authentication_refused,
+                        fmt::format("{}: authentication refused (HTTP {}){}", where(), status,
+                                    ctx_->settings.token.empty() ? "" : ": check GITHUB_TOKEN / GH_TOKEN"),
+                        status);
+        }
+        if (status != 0) return fail(error::source_refused, result.describe(), status);
+        fail(result.code, result.describe());
     }
-    if (status == 401 || status == 403) {
-      return fail(error::authentication_refused,
-                  fmt::format("{}: authentication refused (HTTP {}){}", where(), status,
-                              ctx_->settings.token.empty() ? "" : ": check GITHUB_TOKEN / GH_TOKEN"),
-                  status);
-    }
-    if (status != 0) return fail(error::source_refused, result.describe(), status);
-    fail(result.code, result.describe());
-  }
 
-  void succeeded() {
-    if (const auto ec = answer_->finish()) {
-      return fail(ec, fmt::format("{}: malformed answer: {}", where(), answer_->message()));
+    void succeeded() {
+        if (const auto ec = answer_->finish()) {
+            return fail(ec, fmt::format("{}: malformed answer: {}", where(), answer_->message()));
+        }
+        std::optional<net::url> next;
+        if (const auto link = next_link(head_)) {
+            next = resolve(*link);
+            if (!next) {
+                return fail(jobs::error::wrong_shape,
+                            fmt::format("{}: malformed answer: the Link rel=\"next\" is not a URL", where()));
+            }
+        }
+        done_(std::nullopt, {answer_->take(), std::move(next)});
     }
-    std::optional<net::url> next;
-    if (const auto link = next_link(head_)) {
-      next = resolve(*link);
-      if (!next) {
-        return fail(jobs::error::wrong_shape,
-                    fmt::format("{}: malformed answer: the Link rel=\"next\" is not a URL", where()));
-      }
+
+    // An absolute URL, or a path on the current origin.
+    std::optional<net::url> resolve(std::string_view text) const {
+        if (text.starts_with("/") && !text.starts_with("//")) {
+            net::url u = target_;
+            u.target = std::string(text);
+            return u;
+        }
+        std::error_code ec;
+        return net::url::parse(text, ec);
     }
-    done_(std::nullopt, {answer_->take(), std::move(next)});
-  }
 
-  // An absolute URL, or a path on the current origin.
-  std::optional<net::url> resolve(std::string_view text) const {
-    if (text.starts_with("/") && !text.starts_with("//")) {
-      net::url u = target_;
-      u.target = std::string(text);
-      return u;
+    void redirect(const net::outcome& result) {
+        const auto location = head_.field("location");
+        if (!location) return fail(error::source_refused, result.describe(), result.status);
+        if (redirects_ >= ctx_->settings.max_redirects) {
+            return fail(error::too_many_redirects,
+                        fmt::format("{}: more than {} redirects", where(), ctx_->settings.max_redirects));
+        }
+        auto next = resolve(*location);
+        if (!next) {
+            return fail(error::source_refused,
+                        fmt::format("{}: HTTP {} to an unusable Location", where(), result.status), result.status);
+        }
+        ++redirects_;
+        target_ = std::move(*next);
+        start();
     }
-    std::error_code ec;
-    return net::url::parse(text, ec);
-  }
 
-  void redirect(const net::outcome& result) {
-    const auto location = head_.field("location");
-    if (!location) return fail(error::source_refused, result.describe(), result.status);
-    if (redirects_ >= ctx_->settings.max_redirects) {
-      return fail(error::too_many_redirects,
-                  fmt::format("{}: more than {} redirects", where(), ctx_->settings.max_redirects));
+    void wait(const rate_limit_verdict& verdict) {
+        const auto& canceller = ctx_->settings.canceller;
+        if (canceller && canceller->cancelled()) return cancelled();
+        if (ctx_->settings.notice) ctx_->settings.notice(fmt::format("{}: {}", where(), verdict.message));
+        if (canceller) canceller->add(timer_);
+        timer_->expires_after(verdict.delay);
+        timer_->async_wait([self = shared_from_this()](boost::system::error_code ec) {
+            if (ec) return self->cancelled();
+            self->start();
+        });
     }
-    auto next = resolve(*location);
-    if (!next) {
-      return fail(error::source_refused, fmt::format("{}: HTTP {} to an unusable Location", where(), result.status),
-                  result.status);
+
+    void cancelled() {
+        fail(net::error::cancelled, fmt::format("{}: cancelled while waiting for the rate limit", where()));
     }
-    ++redirects_;
-    target_ = std::move(*next);
-    start();
-  }
 
-  void wait(const rate_limit_verdict& verdict) {
-    const auto& canceller = ctx_->settings.canceller;
-    if (canceller && canceller->cancelled()) return cancelled();
-    if (ctx_->settings.notice) ctx_->settings.notice(fmt::format("{}: {}", where(), verdict.message));
-    if (canceller) canceller->add(timer_);
-    timer_->expires_after(verdict.delay);
-    timer_->async_wait([self = shared_from_this()](boost::system::error_code ec) {
-      if (ec) return self->cancelled();
-      self->start();
-    });
-  }
-
-  void cancelled() {
-    fail(net::error::cancelled, fmt::format("{}: cancelled while waiting for the rate limit", where()));
-  }
-
-  std::shared_ptr<const context> ctx_;
-  net::url target_;
-  rate_limit_policy policy_;
-  std::shared_ptr<boost::asio::steady_timer> timer_;
-  completion done_;
-  std::optional<json_answer> answer_;
-  net::response_head head_;
-  unsigned redirects_ = 0;
+    std::shared_ptr<const context> ctx_;
+    net::url target_;
+    rate_limit_policy policy_;
+    std::shared_ptr<boost::asio::steady_timer> timer_;
+    completion done_;
+    std::optional<json_answer> answer_;
+    net::response_head head_;
+    unsigned redirects_ = 0;
 };
 
 // Reads `first` and every page its Link rel="next" chain leads to, one after another. `on_page`
@@ -172,173 +176,174 @@ using page_handler = std::function<std::error_code(const json::value&, bool& eno
 
 void get_pages(std::shared_ptr<const context> ctx, net::url first, page_handler on_page,
                std::function<void(std::optional<failure>)> done, unsigned pages_read = 0) {
-  const std::string where = fmt::format("GitHub API {}", first.redacted());
-  auto call = std::make_shared<api_call>(
-      ctx, std::move(first),
-      [ctx, where, pages_read, on_page = std::move(on_page), done = std::move(done)](std::optional<failure> f,
-                                                                                     api_call::page page) mutable {
-        if (f) return done(std::move(f));
-        bool enough = false;
-        std::string message;
-        if (const auto ec = on_page(page.first, enough, message)) {
-          return done(failure{ec, fmt::format("{}: malformed answer: {}", where, message)});
-        }
-        if (enough || !page.second) return done(std::nullopt);
-        if (pages_read + 1 >= ctx->settings.max_pages) {
-          return done(failure{jobs::error::too_large,
-                              fmt::format("{}: more than {} pages", where, ctx->settings.max_pages)});
-        }
-        get_pages(ctx, std::move(*page.second), std::move(on_page), std::move(done), pages_read + 1);
-      });
-  call->start();
+    const std::string where = fmt::format("GitHub API {}", first.redacted());
+    auto call = std::make_shared<api_call>(
+        ctx, std::move(first),
+        [ctx, where, pages_read, on_page = std::move(on_page), done = std::move(done)](std::optional<failure> f,
+                                                                                       api_call::page page) mutable {
+            if (f) return done(std::move(f));
+            bool enough = false;
+            std::string message;
+            if (const auto ec = on_page(page.first, enough, message)) {
+                return done(failure{ec, fmt::format("{}: malformed answer: {}", where, message)});
+            }
+            if (enough || !page.second) return done(std::nullopt);
+            if (pages_read + 1 >= ctx->settings.max_pages) {
+                return done(failure{jobs::error::too_large,
+                                    fmt::format("{}: more than {} pages", where, ctx->settings.max_pages)});
+            }
+            get_pages(ctx, std::move(*page.second), std::move(on_page), std::move(done), pages_read + 1);
+        });
+    call->start();
 }
 
 // The state of one fetch_github_rows.
 struct rows_fetch : std::enable_shared_from_this<rows_fetch> {
-  std::shared_ptr<const context> ctx;
-  std::string sha;
-  std::vector<std::string> workflows;
-  std::function<void(rows_answer)> done;
+    std::shared_ptr<const context> ctx;
+    std::string sha;
+    std::vector<std::string> workflows;
+    std::function<void(rows_answer)> done;
 
-  std::vector<workflow_run> runs;
-  std::set<std::uint64_t> seen;  // a run listed twice when a new run shifts the pages
-  std::vector<std::vector<jobs::job_row>> rows;  // per run, so the order does not depend on timing
-  jobs::skip_counts skipped;
-  std::optional<failure> first_failure;
-  std::size_t pending = 0;
+    std::vector<workflow_run> runs;
+    std::set<std::uint64_t> seen;                  // a run listed twice when a new run shifts the pages
+    std::vector<std::vector<jobs::job_row>> rows;  // per run, so the order does not depend on timing
+    jobs::skip_counts skipped;
+    std::optional<failure> first_failure;
+    std::size_t pending = 0;
 
-  void start() {
-    auto self = shared_from_this();
-    get_pages(
-        ctx, runs_url(ctx->settings.api_base, ctx->settings.repo, sha),
-        [self](const json::value& doc, bool&, std::string& message) {
-          runs_page page;
-          if (const auto ec = decode_runs(doc, page, message)) return ec;
-          self->skipped += page.skipped;
-          for (auto& run : page.runs) {
-            if (wanted_run(run, self->sha, self->workflows) && self->seen.insert(run.id).second) {
-              self->runs.push_back(std::move(run));
-            }
-          }
-          return std::error_code();
-        },
-        [self](std::optional<failure> f) {
-          if (f) return self->finish(std::move(f));
-          self->list_jobs();
-        });
-  }
-
-  void list_jobs() {
-    if (runs.empty()) return finish(std::nullopt);
-    rows.resize(runs.size());
-    pending = runs.size();
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-      auto self = shared_from_this();
-      get_pages(
-          ctx, jobs_url(ctx->settings.api_base, ctx->settings.repo, runs[i].id),
-          [self, i](const json::value& doc, bool&, std::string& message) {
-            return decode_jobs(doc, self->runs[i], self->rows[i], self->skipped, message);
-          },
-          [self](std::optional<failure> f) {
-            if (f && !self->first_failure) self->first_failure = std::move(f);
-            if (--self->pending == 0) self->finish(std::move(self->first_failure));
-          });
+    void start() {
+        auto self = shared_from_this();
+        get_pages(
+            ctx, runs_url(ctx->settings.api_base, ctx->settings.repo, sha),
+            [self](const json::value& doc, bool&, std::string& message) {
+                runs_page page;
+                if (const auto ec = decode_runs(doc, page, message)) return ec;
+                self->skipped += page.skipped;
+                for (auto& run : page.runs) {
+                    if (wanted_run(run, self->sha, self->workflows) && self->seen.insert(run.id).second) {
+                        self->runs.push_back(std::move(run));
+                    }
+                }
+                return std::error_code();
+            },
+            [self](std::optional<failure> f) {
+                if (f) return self->finish(std::move(f));
+                self->list_jobs();
+            });
     }
-  }
 
-  void finish(std::optional<failure> f) {
-    rows_answer answer;
-    if (f) {
-      answer.code = f->code;
-      answer.message = std::move(f->message);
-    } else {
-      for (auto& part : rows) std::move(part.begin(), part.end(), std::back_inserter(answer.rows));
-      answer.skipped = skipped;
+    void list_jobs() {
+        if (runs.empty()) return finish(std::nullopt);
+        rows.resize(runs.size());
+        pending = runs.size();
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            auto self = shared_from_this();
+            get_pages(
+                ctx, jobs_url(ctx->settings.api_base, ctx->settings.repo, runs[i].id),
+                [self, i](const json::value& doc, bool&, std::string& message) {
+                    return decode_jobs(doc, self->runs[i], self->rows[i], self->skipped, message);
+                },
+                [self](std::optional<failure> f) {
+                    if (f && !self->first_failure) self->first_failure = std::move(f);
+                    if (--self->pending == 0) self->finish(std::move(self->first_failure));
+                });
+        }
     }
-    done(std::move(answer));
-  }
+
+    void finish(std::optional<failure> f) {
+        rows_answer answer;
+        if (f) {
+            answer.code = f->code;
+            answer.message = std::move(f->message);
+        } else {
+            for (auto& part : rows) std::move(part.begin(), part.end(), std::back_inserter(answer.rows));
+            answer.skipped = skipped;
+        }
+        done(std::move(answer));
+    }
 };
 
 sha_answer sha_failed(failure f) {
-  sha_answer answer;
-  answer.code = f.code;
-  answer.message = std::move(f.message);
-  return answer;
+    sha_answer answer;
+    answer.code = f.code;
+    answer.message = std::move(f.message);
+    return answer;
 }
 
 }  // namespace
 
 void wait_canceller::cancel() {
-  cancelled_ = true;
-  for (auto& weak : timers_) {
-    if (auto timer = weak.lock()) timer->cancel();
-  }
-  timers_.clear();
+    cancelled_ = true;
+    for (auto& weak : timers_) {
+        if (auto timer = weak.lock()) timer->cancel();
+    }
+    timers_.clear();
 }
 
 void wait_canceller::add(std::weak_ptr<boost::asio::steady_timer> timer) {
-  std::erase_if(timers_, [](const auto& weak) { return weak.expired(); });
-  timers_.push_back(std::move(timer));
+    std::erase_if(timers_, [](const auto& weak) { return weak.expired(); });
+    timers_.push_back(std::move(timer));
 }
 
 void fetch_github_rows(boost::asio::io_context& io, net::client& client, github_query q,
                        std::function<void(rows_answer)> done) {
-  auto fetch = std::make_shared<rows_fetch>();
-  fetch->ctx = std::make_shared<const context>(context{io, client, std::move(q.api)});
-  fetch->sha = std::move(q.sha);
-  fetch->workflows = std::move(q.workflows);
-  fetch->done = std::move(done);
-  fetch->start();
+    auto fetch = std::make_shared<rows_fetch>();
+    fetch->ctx = std::make_shared<const context>(context{io, client, std::move(q.api)});
+    fetch->sha = std::move(q.sha);
+    fetch->workflows = std::move(q.workflows);
+    fetch->done = std::move(done);
+    fetch->start();
 }
 
 void resolve_commit(boost::asio::io_context& io, net::client& client, github_settings api, std::string ref,
                     std::function<void(sha_answer)> done) {
-  auto ctx = std::make_shared<const context>(context{io, client, std::move(api)});
-  const net::url target = commit_url(ctx->settings.api_base, ctx->settings.repo, ref);
-  auto call = std::make_shared<api_call>(
-      ctx, target,
-      [ctx, ref, where = fmt::format("GitHub API {}", target.redacted()), done = std::move(done)](
-          std::optional<failure> f, api_call::page page) {
-        if (f && (f->status == 404 || f->status == 422)) {
-          f->code = error::no_such_commit;
-          f->message = fmt::format("{}: no commit of {} matches {} (HTTP {})", where, ctx->settings.repo, ref, f->status);
-        }
-        if (f) return done(sha_failed(std::move(*f)));
-        sha_answer answer;
-        std::string message;
-        if (const auto ec = decode_commit_sha(page.first, ref, answer.sha, message)) {
-          return done(sha_failed({ec, fmt::format("{}: malformed answer: {}", where, message)}));
-        }
-        done(std::move(answer));
-      });
-  call->start();
+    auto ctx = std::make_shared<const context>(context{io, client, std::move(api)});
+    const net::url target = commit_url(ctx->settings.api_base, ctx->settings.repo, ref);
+    auto call = std::make_shared<api_call>(
+        ctx, target,
+        [ctx, ref, where = fmt::format("GitHub API {}", target.redacted()), done = std::move(done)](
+            std::optional<failure> f, api_call::page page) {
+            if (f && (f->status == 404 || f->status == 422)) {
+                f->code = error::no_such_commit;
+                f->message =
+                    fmt::format("{}: no commit of {} matches {} (HTTP {})", where, ctx->settings.repo, ref, f->status);
+            }
+            if (f) return done(sha_failed(std::move(*f)));
+            sha_answer answer;
+            std::string message;
+            if (const auto ec = decode_commit_sha(page.first, ref, answer.sha, message)) {
+                return done(sha_failed({ec, fmt::format("{}: malformed answer: {}", where, message)}));
+            }
+            done(std::move(answer));
+        });
+    call->start();
 }
 
 void latest_commit(boost::asio::io_context& io, net::client& client, github_settings api, std::string workflow,
                    std::string branch, std::function<void(sha_answer)> done) {
-  auto ctx = std::make_shared<const context>(context{io, client, std::move(api)});
-  auto found = std::make_shared<std::optional<std::string>>();
-  get_pages(
-      ctx, workflow_runs_url(ctx->settings.api_base, ctx->settings.repo, workflow, branch),
-      [found](const json::value& doc, bool& enough, std::string& message) {
-        runs_page page;
-        if (const auto ec = decode_runs(doc, page, message)) return ec;
-        *found = first_completed_sha(page);
-        enough = found->has_value();
-        return std::error_code();
-      },
-      [ctx, found, workflow, branch, done = std::move(done)](std::optional<failure> f) {
-        if (f) return done(sha_failed(std::move(*f)));
-        if (!*found) {
-          return done(sha_failed({error::no_completed_run,
-                                  fmt::format("GitHub API: {} has no completed push run of {}.yml on branch {}",
-                                              ctx->settings.repo, workflow, branch)}));
-        }
-        sha_answer answer;
-        answer.sha = std::move(**found);
-        for (auto& c : answer.sha) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        done(std::move(answer));
-      });
+    auto ctx = std::make_shared<const context>(context{io, client, std::move(api)});
+    auto found = std::make_shared<std::optional<std::string>>();
+    get_pages(
+        ctx, workflow_runs_url(ctx->settings.api_base, ctx->settings.repo, workflow, branch),
+        [found](const json::value& doc, bool& enough, std::string& message) {
+            runs_page page;
+            if (const auto ec = decode_runs(doc, page, message)) return ec;
+            *found = first_completed_sha(page);
+            enough = found->has_value();
+            return std::error_code();
+        },
+        [ctx, found, workflow, branch, done = std::move(done)](std::optional<failure> f) {
+            if (f) return done(sha_failed(std::move(*f)));
+            if (!*found) {
+                return done(sha_failed({error::no_completed_run,
+                                        fmt::format("GitHub API: {} has no completed push run of {}.yml on branch {}",
+                                                    ctx->settings.repo, workflow, branch)}));
+            }
+            sha_answer answer;
+            answer.sha = std::move(**found);
+            for (auto& c : answer.sha) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            done(std::move(answer));
+        });
 }
 
 }  // namespace ue::sources

@@ -30,44 +30,44 @@ snapshot_spec small_spec();
 testing::server_options s3_like();
 
 class refresh_e2e : public ::testing::Test {
- protected:
-  void SetUp() override;
-  void TearDown() override;
+protected:
+    void SetUp() override;
+    void TearDown() override;
 
-  // Generates the snapshot, writes its artifacts and jobs file, and starts the server.
-  void serve(const snapshot_spec& spec, testing::server_options options = {});
+    // Generates the snapshot, writes its artifacts and jobs file, and starts the server.
+    void serve(const snapshot_spec& spec, testing::server_options options = {});
 
-  // The SHA, the server as artifact host with its CA, and the output directory.
-  std::vector<std::string> base_args() const;
-  // base_args() with the snapshot's jobs file as the source, then `extra`.
-  std::vector<std::string> file_args(std::vector<std::string> extra = {}) const;
-  // base_args() with the ClickHouse source at the server's /query; run it with clickhouse_key().
-  std::vector<std::string> clickhouse_args() const;
-  // CH_KEY_ID and CH_KEY_SECRET for the binary's environment; the secret must never be shown.
-  static std::map<std::string, std::string> clickhouse_key() {
-    return {{"CH_KEY_ID", "reader"}, {"CH_KEY_SECRET", "s3cr3t-value"}};
-  }
+    // The SHA, the server as artifact host with its CA, and the output directory.
+    std::vector<std::string> base_args() const;
+    // base_args() with the snapshot's jobs file as the source, then `extra`.
+    std::vector<std::string> file_args(std::vector<std::string> extra = {}) const;
+    // base_args() with the ClickHouse source at the server's /query; run it with clickhouse_key().
+    std::vector<std::string> clickhouse_args() const;
+    // CH_KEY_ID and CH_KEY_SECRET for the binary's environment; the secret must never be shown.
+    static std::map<std::string, std::string> clickhouse_key() {
+        return {{"CH_KEY_ID", "reader"}, {"CH_KEY_SECRET", "s3cr3t-value"}};
+    }
 
-  // The binary's environment: clean_environment(extra) with XDG_CACHE_HOME inside the test's
-  // directory, so that no test reads or fills the user's rerun cache.
-  std::map<std::string, std::string> environment(const std::map<std::string, std::string>& extra = {}) const;
-  // The rerun cache the binary uses by default under environment().
-  std::filesystem::path cache_dir() const { return dir_ / "cache/update-expected"; }
+    // The binary's environment: clean_environment(extra) with XDG_CACHE_HOME inside the test's
+    // directory, so that no test reads or fills the user's rerun cache.
+    std::map<std::string, std::string> environment(const std::map<std::string, std::string>& extra = {}) const;
+    // The rerun cache the binary uses by default under environment().
+    std::filesystem::path cache_dir() const { return dir_ / "cache/update-expected"; }
 
-  process_result run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {},
-                     terminal_streams terminals = {});
+    process_result run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {},
+                       terminal_streams terminals = {});
 
-  // Every expected file of the snapshot, as the refresh must write it.
-  void expect_all_written(const std::set<std::string>& except = {});
-  // The files under the output directory, relative to it, sorted.
-  std::vector<std::filesystem::path> all_files() const;
+    // Every expected file of the snapshot, as the refresh must write it.
+    void expect_all_written(const std::set<std::string>& except = {});
+    // The files under the output directory, relative to it, sorted.
+    std::vector<std::filesystem::path> all_files() const;
 
-  void remove_artifact(std::string_view suite, int shard);
-  void replace_artifact(std::string_view suite, int shard, const std::string& bytes);
+    void remove_artifact(std::string_view suite, int shard);
+    void replace_artifact(std::string_view suite, int shard, const std::string& bytes);
 
-  std::filesystem::path dir_, artifacts_, out_, binary_;
-  snapshot snap_;
-  std::unique_ptr<testing::server> server_;
+    std::filesystem::path dir_, artifacts_, out_, binary_;
+    snapshot snap_;
+    std::unique_ptr<testing::server> server_;
 };
 
 }  // namespace ue::test

@@ -23,276 +23,281 @@ namespace ue::test {
 namespace {
 
 TEST_F(refresh_e2e, jobs_file_writes_every_complete_suite_byte_for_byte) {
-  serve(small_spec());
-  const auto r = run(file_args());
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  expect_all_written();
-  EXPECT_TRUE(fs::exists(out_ / "rocm/inductor_timm_training.csv"));
-  EXPECT_EQ(snap_.expected.size(), all_files().size());
-  EXPECT_NE(r.out.find("written"), std::string::npos) << r.out;
-  EXPECT_EQ(r.out.find("PoisonModel"), std::string::npos);
+    serve(small_spec());
+    const auto r = run(file_args());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    expect_all_written();
+    EXPECT_TRUE(fs::exists(out_ / "rocm/inductor_timm_training.csv"));
+    EXPECT_EQ(snap_.expected.size(), all_files().size());
+    EXPECT_NE(r.out.find("written"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("PoisonModel"), std::string::npos);
 }
 
 TEST_F(refresh_e2e, the_newest_attempt_wins_and_a_missing_one_falls_back_to_the_older) {
-  auto spec = small_spec();
-  spec.newest_attempt_missing = true;
-  serve(spec, s3_like());
-  const auto r = run(file_args());
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  expect_all_written();
-  // The older attempt's rows are the ones written: its models failed to run.
-  EXPECT_NE(read_file(out_ / "inductor_timm_training.csv").find("fail_to_run"), std::string::npos);
+    auto spec = small_spec();
+    spec.newest_attempt_missing = true;
+    serve(spec, s3_like());
+    const auto r = run(file_args());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    expect_all_written();
+    // The older attempt's rows are the ones written: its models failed to run.
+    EXPECT_NE(read_file(out_ / "inductor_timm_training.csv").find("fail_to_run"), std::string::npos);
 }
 
 TEST_F(refresh_e2e, an_existing_file_keeps_its_header_and_unchanged_files_their_mtime) {
-  serve(small_spec());
-  const std::vector<std::string> five{"name", "accuracy", "graph_breaks", "calls_captured", "fallbacks_to_eager"};
-  write_file(out_ / "inductor_huggingface_training.csv", "name,accuracy,graph_breaks,calls_captured,fallbacks_to_eager\n");
-  auto r = run(file_args());
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(read_file(out_ / "inductor_huggingface_training.csv"),
-            snap_.expected_file("inductor_huggingface_training.csv", five));
+    serve(small_spec());
+    const std::vector<std::string> five{"name", "accuracy", "graph_breaks", "calls_captured", "fallbacks_to_eager"};
+    write_file(out_ / "inductor_huggingface_training.csv",
+               "name,accuracy,graph_breaks,calls_captured,fallbacks_to_eager\n");
+    auto r = run(file_args());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_file(out_ / "inductor_huggingface_training.csv"),
+              snap_.expected_file("inductor_huggingface_training.csv", five));
 
-  const auto before = fs::last_write_time(out_ / "inductor_timm_training.csv");
-  r = run(file_args());
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(fs::last_write_time(out_ / "inductor_timm_training.csv"), before);
-  EXPECT_NE(r.out.find("0 written"), std::string::npos) << r.out;
+    const auto before = fs::last_write_time(out_ / "inductor_timm_training.csv");
+    r = run(file_args());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(fs::last_write_time(out_ / "inductor_timm_training.csv"), before);
+    EXPECT_NE(r.out.find("0 written"), std::string::npos) << r.out;
 }
 
 TEST_F(refresh_e2e, a_missing_artifact_leaves_its_suite_untouched_and_exits_1) {
-  serve(small_spec(), s3_like());
-  write_file(out_ / "dynamic_aot_eager_huggingface_training.csv", "name,accuracy,graph_breaks\n\n\n\nOld,pass,1\n");
-  remove_artifact("dynamic_aot_eager_huggingface", 2);
-  const auto r = run(file_args());
-  EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_EQ(read_file(out_ / "dynamic_aot_eager_huggingface_training.csv"), "name,accuracy,graph_breaks\n\n\n\nOld,pass,1\n");
-  EXPECT_FALSE(fs::exists(out_ / "dynamic_aot_eager_huggingface_inference.csv"));
-  expect_all_written({"dynamic_aot_eager_huggingface_training.csv", "dynamic_aot_eager_huggingface_inference.csv"});
-  EXPECT_NE(r.err.find("dynamic_aot_eager_huggingface shard 2/3"), std::string::npos) << r.err;
-  EXPECT_NE(r.out.find("incomplete"), std::string::npos) << r.out;
+    serve(small_spec(), s3_like());
+    write_file(out_ / "dynamic_aot_eager_huggingface_training.csv", "name,accuracy,graph_breaks\n\n\n\nOld,pass,1\n");
+    remove_artifact("dynamic_aot_eager_huggingface", 2);
+    const auto r = run(file_args());
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(read_file(out_ / "dynamic_aot_eager_huggingface_training.csv"),
+              "name,accuracy,graph_breaks\n\n\n\nOld,pass,1\n");
+    EXPECT_FALSE(fs::exists(out_ / "dynamic_aot_eager_huggingface_inference.csv"));
+    expect_all_written({"dynamic_aot_eager_huggingface_training.csv", "dynamic_aot_eager_huggingface_inference.csv"});
+    EXPECT_NE(r.err.find("dynamic_aot_eager_huggingface shard 2/3"), std::string::npos) << r.err;
+    EXPECT_NE(r.out.find("incomplete"), std::string::npos) << r.out;
 }
 
 TEST_F(refresh_e2e, a_corrupt_artifact_fails_its_shard_named_with_suite_shard_and_url) {
-  serve(small_spec());
-  auto bytes = snap_.find_artifact("inductor_huggingface", 1)->bytes;
-  bytes[bytes.size() / 2] ^= 0x55;  // inside the deflated reports: a CRC or deflate error
-  replace_artifact("inductor_huggingface", 1, bytes);
-  const auto r = run(file_args());
-  EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_FALSE(fs::exists(out_ / "inductor_huggingface_training.csv"));
-  expect_all_written({"inductor_huggingface_training.csv", "inductor_huggingface_inference.csv"});
-  EXPECT_NE(r.err.find("inductor_huggingface shard 1/1"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find(server_->base_url()), std::string::npos) << r.err;
+    serve(small_spec());
+    auto bytes = snap_.find_artifact("inductor_huggingface", 1)->bytes;
+    bytes[bytes.size() / 2] ^= 0x55;  // inside the deflated reports: a CRC or deflate error
+    replace_artifact("inductor_huggingface", 1, bytes);
+    const auto r = run(file_args());
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_FALSE(fs::exists(out_ / "inductor_huggingface_training.csv"));
+    expect_all_written({"inductor_huggingface_training.csv", "inductor_huggingface_inference.csv"});
+    EXPECT_NE(r.err.find("inductor_huggingface shard 1/1"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(server_->base_url()), std::string::npos) << r.err;
 }
 
 TEST_F(refresh_e2e, a_bad_csv_value_fails_its_shard_naming_entry_line_and_value) {
-  serve(small_spec());
-  zip_writer zip;
-  zip.add("test/test-reports/training_huggingface.csv", "dev,name,batch_size,accuracy,graph_breaks\ncuda,A,1,pass,2\ncuda,B,1,pass,many\n");
-  zip.add("test/test-reports/inference_huggingface.csv", "dev,name,batch_size,accuracy,graph_breaks\ncuda,A,1,pass,2\n");
-  replace_artifact("inductor_huggingface", 1, zip.finish());
-  const auto r = run(file_args());
-  EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_FALSE(fs::exists(out_ / "inductor_huggingface_inference.csv"));
-  EXPECT_NE(r.err.find("training_huggingface.csv"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("line 3"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("many"), std::string::npos) << r.err;
+    serve(small_spec());
+    zip_writer zip;
+    zip.add("test/test-reports/training_huggingface.csv",
+            "dev,name,batch_size,accuracy,graph_breaks\ncuda,A,1,pass,2\ncuda,B,1,pass,many\n");
+    zip.add("test/test-reports/inference_huggingface.csv",
+            "dev,name,batch_size,accuracy,graph_breaks\ncuda,A,1,pass,2\n");
+    replace_artifact("inductor_huggingface", 1, zip.finish());
+    const auto r = run(file_args());
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_FALSE(fs::exists(out_ / "inductor_huggingface_inference.csv"));
+    EXPECT_NE(r.err.find("training_huggingface.csv"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("line 3"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("many"), std::string::npos) << r.err;
 }
 
 TEST_F(refresh_e2e, clickhouse_source_posts_the_query_with_basic_auth_and_never_shows_the_secret) {
-  serve(small_spec());
-  server_->add_response("POST", "/query", 200, snap_.jobs_json(rows_shape::clickhouse));
-  const auto r = run(clickhouse_args(), clickhouse_key());
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  expect_all_written();
-  bool saw_query = false;
-  for (const auto& req : server_->requests()) {
-    if (req.method == "POST") {
-      saw_query = true;
-      EXPECT_EQ(req.target, "/query?format=JSON");
-      EXPECT_EQ(req.header("Authorization"), "Basic cmVhZGVyOnMzY3IzdC12YWx1ZQ==");
-      EXPECT_EQ(req.header("Content-Type"), "application/json");
-      EXPECT_EQ(req.body, "{\"queryVariables\":{\"sha\":\"" + std::string(sha) + "\",\"repo\":\"pytorch/pytorch\"}}");
-    } else {
-      EXPECT_EQ(req.header("Authorization"), "") << "credentials sent to the artifact host: " << req.target;
+    serve(small_spec());
+    server_->add_response("POST", "/query", 200, snap_.jobs_json(rows_shape::clickhouse));
+    const auto r = run(clickhouse_args(), clickhouse_key());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    expect_all_written();
+    bool saw_query = false;
+    for (const auto& req : server_->requests()) {
+        if (req.method == "POST") {
+            saw_query = true;
+            EXPECT_EQ(req.target, "/query?format=JSON");
+            EXPECT_EQ(req.header("Authorization"), "Basic cmVhZGVyOnMzY3IzdC12YWx1ZQ==");
+            EXPECT_EQ(req.header("Content-Type"), "application/json");
+            EXPECT_EQ(req.body,
+                      "{\"queryVariables\":{\"sha\":\"" + std::string(sha) + "\",\"repo\":\"pytorch/pytorch\"}}");
+        } else {
+            EXPECT_EQ(req.header("Authorization"), "") << "credentials sent to the artifact host: " << req.target;
+        }
     }
-  }
-  EXPECT_TRUE(saw_query);
-  EXPECT_EQ(r.out.find("s3cr3t"), std::string::npos);
-  EXPECT_EQ(r.err.find("s3cr3t"), std::string::npos);
+    EXPECT_TRUE(saw_query);
+    EXPECT_EQ(r.out.find("s3cr3t"), std::string::npos);
+    EXPECT_EQ(r.err.find("s3cr3t"), std::string::npos);
 }
 
 TEST_F(refresh_e2e, rockset_source_posts_its_parameters) {
-  serve(small_spec());
-  server_->add_response("POST", "/lambda", 200, snap_.jobs_json(rows_shape::rockset));
-  auto args = base_args();
-  args.insert(args.end(), {"--source", "rockset", "--query-url", server_->url("/lambda")});
-  const auto r = run(args);
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  expect_all_written();
-  const auto requests = server_->requests();
-  const auto post = std::find_if(requests.begin(), requests.end(), [](const auto& q) { return q.method == "POST"; });
-  ASSERT_NE(post, requests.end());
-  EXPECT_EQ(post->body, "{\"parameters\":[{\"name\":\"sha\",\"type\":\"string\",\"value\":\"" + std::string(sha) +
-                            "\"},{\"name\":\"repo\",\"type\":\"string\",\"value\":\"pytorch/pytorch\"}]}");
+    serve(small_spec());
+    server_->add_response("POST", "/lambda", 200, snap_.jobs_json(rows_shape::rockset));
+    auto args = base_args();
+    args.insert(args.end(), {"--source", "rockset", "--query-url", server_->url("/lambda")});
+    const auto r = run(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    expect_all_written();
+    const auto requests = server_->requests();
+    const auto post = std::find_if(requests.begin(), requests.end(), [](const auto& q) { return q.method == "POST"; });
+    ASSERT_NE(post, requests.end());
+    EXPECT_EQ(post->body, "{\"parameters\":[{\"name\":\"sha\",\"type\":\"string\",\"value\":\"" + std::string(sha) +
+                              "\"},{\"name\":\"repo\",\"type\":\"string\",\"value\":\"pytorch/pytorch\"}]}");
 }
 
 TEST_F(refresh_e2e, garbage_job_rows_exit_3_and_write_nothing) {
-  serve(small_spec());
-  server_->add_response("POST", "/query", 200, "{\"data\": [ {\"jobName\": ");
-  const auto r = run(clickhouse_args(), clickhouse_key());
-  EXPECT_EQ(r.exit_code, 3) << r.err;
-  EXPECT_TRUE(all_files().empty());
-  EXPECT_NE(r.err.find("malformed job rows"), std::string::npos) << r.err;
+    serve(small_spec());
+    server_->add_response("POST", "/query", 200, "{\"data\": [ {\"jobName\": ");
+    const auto r = run(clickhouse_args(), clickhouse_key());
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_TRUE(all_files().empty());
+    EXPECT_NE(r.err.find("malformed job rows"), std::string::npos) << r.err;
 }
 
 TEST_F(refresh_e2e, refused_credentials_exit_3_without_echoing_them) {
-  serve(small_spec());
-  server_->add_response("POST", "/query", 401, "{\"error\":\"bad key\"}");
-  const auto r = run(clickhouse_args(), clickhouse_key());
-  EXPECT_EQ(r.exit_code, 3) << r.err;
-  EXPECT_NE(r.err.find("authentication refused"), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("s3cr3t"), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("cmVhZGVy"), std::string::npos) << r.err;
-  EXPECT_TRUE(all_files().empty());
+    serve(small_spec());
+    server_->add_response("POST", "/query", 401, "{\"error\":\"bad key\"}");
+    const auto r = run(clickhouse_args(), clickhouse_key());
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("authentication refused"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("s3cr3t"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("cmVhZGVy"), std::string::npos) << r.err;
+    EXPECT_TRUE(all_files().empty());
 }
 
 TEST_F(refresh_e2e, no_wanted_jobs_yet_exits_75) {
-  serve(small_spec());
-  write_file(dir_ / "jobs.json", "{\"data\":[{\"workflowName\":\"pull\",\"jobName\":\"x / test (inductor_timm, 1, 1, m)\","
-                                 "\"id\":1,\"runAttempt\":1,\"workflowId\":2}]}");
-  const auto r = run(file_args());
-  EXPECT_EQ(r.exit_code, 75) << r.err;
-  EXPECT_TRUE(all_files().empty());
+    serve(small_spec());
+    write_file(dir_ / "jobs.json",
+               "{\"data\":[{\"workflowName\":\"pull\",\"jobName\":\"x / test (inductor_timm, 1, 1, m)\","
+               "\"id\":1,\"runAttempt\":1,\"workflowId\":2}]}");
+    const auto r = run(file_args());
+    EXPECT_EQ(r.exit_code, 75) << r.err;
+    EXPECT_TRUE(all_files().empty());
 }
 
 TEST_F(refresh_e2e, dry_run_writes_nothing_and_says_what_it_would_write) {
-  serve(small_spec());
-  const auto r = run(file_args({"--dry-run"}));
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(all_files().empty());
-  EXPECT_NE(r.out.find("inductor_timm_training.csv"), std::string::npos) << r.out;
+    serve(small_spec());
+    const auto r = run(file_args({"--dry-run"}));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(all_files().empty());
+    EXPECT_NE(r.out.find("inductor_timm_training.csv"), std::string::npos) << r.out;
 }
 
 TEST_F(refresh_e2e, a_second_run_on_a_locked_directory_exits_75_and_writes_nothing) {
-  serve(small_spec());
-  auto lock = expected::directory_lock::acquire(out_, std::chrono::milliseconds(0));
-  ASSERT_TRUE(lock);
-  const auto r = run(file_args());
-  EXPECT_EQ(r.exit_code, 75) << r.err;
-  EXPECT_TRUE(all_files().empty());
-  EXPECT_NE(r.err.find("another"), std::string::npos) << r.err;
+    serve(small_spec());
+    auto lock = expected::directory_lock::acquire(out_, std::chrono::milliseconds(0));
+    ASSERT_TRUE(lock);
+    const auto r = run(file_args());
+    EXPECT_EQ(r.exit_code, 75) << r.err;
+    EXPECT_TRUE(all_files().empty());
+    EXPECT_NE(r.err.find("another"), std::string::npos) << r.err;
 }
-
 
 // Polls `ready` for up to 12 s: the child's progress is seen through the server's log, never timed.
 template <typename Predicate>
 bool wait_until(Predicate ready) {
-  for (int i = 0; i < 600; ++i) {
-    if (ready()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
+    for (int i = 0; i < 600; ++i) {
+        if (ready()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
 }
 
 constexpr std::string_view old_timm = "name,accuracy,graph_breaks\n\n\n\nOld,pass,1\n";
 
 TEST_F(refresh_e2e, sigint_mid_transfer_leaves_every_file_old_or_new_and_exits_130) {
-  serve(small_spec());
-  write_file(out_ / "inductor_timm_training.csv", old_timm);
-  const auto* stalled = snap_.find_artifact("inductor_timm", 2);
-  server_->stall(testing::stall_point::mid_body, "/" + stalled->path, 100);
-  child_process child(binary_, file_args(), environment(), dir_);
-  ASSERT_TRUE(wait_until([&] {
-    for (const auto& q : server_->requests()) {
-      if (q.path() == "/" + stalled->path) return true;
+    serve(small_spec());
+    write_file(out_ / "inductor_timm_training.csv", old_timm);
+    const auto* stalled = snap_.find_artifact("inductor_timm", 2);
+    server_->stall(testing::stall_point::mid_body, "/" + stalled->path, 100);
+    child_process child(binary_, file_args(), environment(), dir_);
+    ASSERT_TRUE(wait_until([&] {
+        for (const auto& q : server_->requests()) {
+            if (q.path() == "/" + stalled->path) return true;
+        }
+        return false;
+    }));
+    // Every other artifact is small and unstalled: give their suites the time to be written, so the
+    // interrupt finds some files new and one suite still in flight.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    child.send_signal(SIGINT);
+    const auto r = child.wait(std::chrono::seconds(20));
+    EXPECT_FALSE(r.timed_out);
+    EXPECT_EQ(r.exit_code, 130) << r.err;
+    EXPECT_EQ(read_file(out_ / "inductor_timm_training.csv"), old_timm);
+    for (const auto& f : all_files()) {
+        EXPECT_NE(f.filename().string().front(), '.') << "temporary file left: " << f;
+        if (f == "inductor_timm_training.csv") continue;
+        EXPECT_EQ(read_file(out_ / f), snap_.expected_file(f.string())) << f;
     }
-    return false;
-  }));
-  // Every other artifact is small and unstalled: give their suites the time to be written, so the
-  // interrupt finds some files new and one suite still in flight.
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  child.send_signal(SIGINT);
-  const auto r = child.wait(std::chrono::seconds(20));
-  EXPECT_FALSE(r.timed_out);
-  EXPECT_EQ(r.exit_code, 130) << r.err;
-  EXPECT_EQ(read_file(out_ / "inductor_timm_training.csv"), old_timm);
-  for (const auto& f : all_files()) {
-    EXPECT_NE(f.filename().string().front(), '.') << "temporary file left: " << f;
-    if (f == "inductor_timm_training.csv") continue;
-    EXPECT_EQ(read_file(out_ / f), snap_.expected_file(f.string())) << f;
-  }
 }
 
 TEST_F(refresh_e2e, sigterm_while_the_job_query_is_in_flight_exits_143_and_writes_nothing) {
-  serve(small_spec());
-  server_->stall(testing::stall_point::before_headers, "/query");
-  child_process child(binary_, clickhouse_args(), environment(clickhouse_key()), dir_);
-  ASSERT_TRUE(wait_until([&] {
-    for (const auto& q : server_->requests()) {
-      if (q.method == "POST") return true;
-    }
-    return false;
-  }));
-  child.send_signal(SIGTERM);
-  const auto r = child.wait(std::chrono::seconds(20));
-  EXPECT_FALSE(r.timed_out);
-  EXPECT_EQ(r.exit_code, 143) << r.err;
-  EXPECT_TRUE(all_files().empty());
-  EXPECT_NE(r.err.find("SIGTERM"), std::string::npos) << r.err;
+    serve(small_spec());
+    server_->stall(testing::stall_point::before_headers, "/query");
+    child_process child(binary_, clickhouse_args(), environment(clickhouse_key()), dir_);
+    ASSERT_TRUE(wait_until([&] {
+        for (const auto& q : server_->requests()) {
+            if (q.method == "POST") return true;
+        }
+        return false;
+    }));
+    child.send_signal(SIGTERM);
+    const auto r = child.wait(std::chrono::seconds(20));
+    EXPECT_FALSE(r.timed_out);
+    EXPECT_EQ(r.exit_code, 143) << r.err;
+    EXPECT_TRUE(all_files().empty());
+    EXPECT_NE(r.err.find("SIGTERM"), std::string::npos) << r.err;
 }
 
 TEST_F(refresh_e2e, sigint_during_the_tls_handshakes_exits_130_and_writes_nothing) {
-  serve(small_spec());
-  write_file(out_ / "inductor_timm_training.csv", old_timm);
-  server_->stall(testing::stall_point::before_handshake);
-  child_process child(binary_, file_args(), environment(), dir_);
-  ASSERT_TRUE(wait_until([&] { return server_->stats().connections_accepted > 0; }));
-  child.send_signal(SIGINT);
-  const auto r = child.wait(std::chrono::seconds(20));
-  EXPECT_FALSE(r.timed_out);
-  EXPECT_EQ(r.exit_code, 130) << r.err;
-  EXPECT_EQ(all_files(), std::vector<fs::path>{"inductor_timm_training.csv"});
-  EXPECT_EQ(read_file(out_ / "inductor_timm_training.csv"), old_timm);
+    serve(small_spec());
+    write_file(out_ / "inductor_timm_training.csv", old_timm);
+    server_->stall(testing::stall_point::before_handshake);
+    child_process child(binary_, file_args(), environment(), dir_);
+    ASSERT_TRUE(wait_until([&] { return server_->stats().connections_accepted > 0; }));
+    child.send_signal(SIGINT);
+    const auto r = child.wait(std::chrono::seconds(20));
+    EXPECT_FALSE(r.timed_out);
+    EXPECT_EQ(r.exit_code, 130) << r.err;
+    EXPECT_EQ(all_files(), std::vector<fs::path>{"inductor_timm_training.csv"});
+    EXPECT_EQ(read_file(out_ / "inductor_timm_training.csv"), old_timm);
 }
 
 // Lowers the file size limit of the processes this test starts, as a full disk would stop their
 // writes; SIGXFSZ is ignored so that the write fails with an error instead of killing the writer.
 class scoped_file_size_limit {
- public:
-  explicit scoped_file_size_limit(rlim_t bytes) {
-    getrlimit(RLIMIT_FSIZE, &saved_);
-    const rlimit lowered{bytes, saved_.rlim_max};
-    setrlimit(RLIMIT_FSIZE, &lowered);
-    saved_handler_ = std::signal(SIGXFSZ, SIG_IGN);
-  }
-  ~scoped_file_size_limit() {
-    setrlimit(RLIMIT_FSIZE, &saved_);
-    std::signal(SIGXFSZ, saved_handler_);
-  }
-  scoped_file_size_limit(const scoped_file_size_limit&) = delete;
-  scoped_file_size_limit& operator=(const scoped_file_size_limit&) = delete;
+public:
+    explicit scoped_file_size_limit(rlim_t bytes) {
+        getrlimit(RLIMIT_FSIZE, &saved_);
+        const rlimit lowered{bytes, saved_.rlim_max};
+        setrlimit(RLIMIT_FSIZE, &lowered);
+        saved_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+    }
+    ~scoped_file_size_limit() {
+        setrlimit(RLIMIT_FSIZE, &saved_);
+        std::signal(SIGXFSZ, saved_handler_);
+    }
+    scoped_file_size_limit(const scoped_file_size_limit&) = delete;
+    scoped_file_size_limit& operator=(const scoped_file_size_limit&) = delete;
 
- private:
-  rlimit saved_{};
-  void (*saved_handler_)(int) = nullptr;
+private:
+    rlimit saved_{};
+    void (*saved_handler_)(int) = nullptr;
 };
 
 TEST_F(refresh_e2e, a_full_disk_keeps_every_old_file_leaves_no_temp_and_exits_1) {
-  serve(small_spec());
-  write_file(out_ / "inductor_timm_training.csv", old_timm);
-  process_result r;
-  {
-    // Each file the snapshot gives is larger than this; the old file is smaller.
-    const scoped_file_size_limit full(old_timm.size() + 16);
-    r = run(file_args());
-  }
-  EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_EQ(all_files(), std::vector<fs::path>{"inductor_timm_training.csv"});
-  EXPECT_EQ(read_file(out_ / "inductor_timm_training.csv"), old_timm);
-  EXPECT_NE(r.err.find("inductor_timm_training.csv"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
+    serve(small_spec());
+    write_file(out_ / "inductor_timm_training.csv", old_timm);
+    process_result r;
+    {
+        // Each file the snapshot gives is larger than this; the old file is smaller.
+        const scoped_file_size_limit full(old_timm.size() + 16);
+        r = run(file_args());
+    }
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(all_files(), std::vector<fs::path>{"inductor_timm_training.csv"});
+    EXPECT_EQ(read_file(out_ / "inductor_timm_training.csv"), old_timm);
+    EXPECT_NE(r.err.find("inductor_timm_training.csv"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
 }
 
 // Runs `args` with the output directory read-only: by its mode for an ordinary user, and for root
@@ -300,142 +305,147 @@ TEST_F(refresh_e2e, a_full_disk_keeps_every_old_file_leaves_no_temp_and_exits_1)
 std::optional<process_result> run_with_read_only_output(const fs::path& binary, const std::vector<std::string>& args,
                                                         const std::map<std::string, std::string>& env,
                                                         const fs::path& out, const fs::path& cwd) {
-  if (geteuid() != 0) {
-    fs::permissions(out, fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write,
-                    fs::perm_options::remove);
-    child_process child(binary, args, env, cwd);
+    if (geteuid() != 0) {
+        fs::permissions(out, fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write,
+                        fs::perm_options::remove);
+        child_process child(binary, args, env, cwd);
+        auto r = child.wait();
+        fs::permissions(out, fs::perms::owner_write, fs::perm_options::add);
+        return r;
+    }
+    std::vector<std::string> wrapped{
+        "-rm", "sh",         "-c",           "mount --bind -o ro \"$1\" \"$1\" || exit 99; shift; exec \"$@\"",
+        "sh",  out.string(), binary.string()};
+    wrapped.insert(wrapped.end(), args.begin(), args.end());
+    child_process child("/usr/bin/unshare", wrapped, env, cwd);
     auto r = child.wait();
-    fs::permissions(out, fs::perms::owner_write, fs::perm_options::add);
+    if (r.exit_code == 99 || r.err.find("unshare failed") != std::string::npos) return std::nullopt;
     return r;
-  }
-  std::vector<std::string> wrapped{"-rm", "sh", "-c", "mount --bind -o ro \"$1\" \"$1\" || exit 99; shift; exec \"$@\"",
-                                   "sh", out.string(), binary.string()};
-  wrapped.insert(wrapped.end(), args.begin(), args.end());
-  child_process child("/usr/bin/unshare", wrapped, env, cwd);
-  auto r = child.wait();
-  if (r.exit_code == 99 || r.err.find("unshare failed") != std::string::npos) return std::nullopt;
-  return r;
 }
 
 TEST_F(refresh_e2e, a_read_only_output_directory_exits_2_before_any_download_unless_dry_run) {
-  serve(small_spec());
-  const auto r = run_with_read_only_output(binary_, file_args(), environment(), out_, dir_);
-  if (!r) GTEST_SKIP() << "this machine allows neither a read-only mode for this user nor a user namespace";
-  EXPECT_EQ(r->exit_code, 2) << r->err;
-  EXPECT_NE(r->err.find("not writable"), std::string::npos) << r->err;
-  EXPECT_NE(r->err.find(out_.string()), std::string::npos) << r->err;
-  EXPECT_EQ(server_->stats().requests_total, 0u);
-  EXPECT_TRUE(all_files().empty());
+    serve(small_spec());
+    const auto r = run_with_read_only_output(binary_, file_args(), environment(), out_, dir_);
+    if (!r) GTEST_SKIP() << "this machine allows neither a read-only mode for this user nor a user namespace";
+    EXPECT_EQ(r->exit_code, 2) << r->err;
+    EXPECT_NE(r->err.find("not writable"), std::string::npos) << r->err;
+    EXPECT_NE(r->err.find(out_.string()), std::string::npos) << r->err;
+    EXPECT_EQ(server_->stats().requests_total, 0u);
+    EXPECT_TRUE(all_files().empty());
 
-  const auto dry = run_with_read_only_output(binary_, file_args({"--dry-run"}), environment(), out_, dir_);
-  ASSERT_TRUE(dry);
-  EXPECT_EQ(dry->exit_code, 0) << dry->err;
-  EXPECT_TRUE(all_files().empty());
+    const auto dry = run_with_read_only_output(binary_, file_args({"--dry-run"}), environment(), out_, dir_);
+    ASSERT_TRUE(dry);
+    EXPECT_EQ(dry->exit_code, 0) << dry->err;
+    EXPECT_TRUE(all_files().empty());
 }
 
 // How many requests the server read for `path`, and their Range fields in order.
 std::vector<std::string> ranges_asked(const testing::server& server, const std::string& path) {
-  std::vector<std::string> ranges;
-  for (const auto& q : server.requests()) {
-    if (q.path() == path) ranges.push_back(q.header("Range"));
-  }
-  return ranges;
+    std::vector<std::string> ranges;
+    for (const auto& q : server.requests()) {
+        if (q.path() == path) ranges.push_back(q.header("Range"));
+    }
+    return ranges;
 }
 
 TEST_F(refresh_e2e, server_errors_and_cut_bodies_are_retried_and_resumed_and_the_run_exits_0) {
-  serve(small_spec());
-  const auto errors = "/" + snap_.find_artifact("inductor_timm", 1)->path;
-  const auto reset = snap_.find_artifact("inductor_huggingface", 1);
-  const auto truncated = "/" + snap_.find_artifact("cpu_inductor_torchbench", 2)->path;
-  server_->add_faults(errors, {testing::fault::error(500), testing::fault::retry_after(503, "0")});
-  const std::uint64_t half = reset->bytes.size() / 2;
-  server_->add_faults("/" + reset->path, {testing::fault::reset_after(half)});
-  server_->add_faults(truncated, {testing::fault::truncate_after(100)});
-  const auto r = run(file_args({"--no-cache"}));
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  expect_all_written();
-  EXPECT_EQ(ranges_asked(*server_, errors).size(), 3u);
-  // A cut body resumes where it stopped: the second request asks for the rest only.
-  EXPECT_EQ(ranges_asked(*server_, "/" + reset->path), (std::vector<std::string>{"", fmt::format("bytes={}-", half)}));
-  EXPECT_EQ(ranges_asked(*server_, truncated), (std::vector<std::string>{"", "bytes=100-"}));
+    serve(small_spec());
+    const auto errors = "/" + snap_.find_artifact("inductor_timm", 1)->path;
+    const auto reset = snap_.find_artifact("inductor_huggingface", 1);
+    const auto truncated = "/" + snap_.find_artifact("cpu_inductor_torchbench", 2)->path;
+    server_->add_faults(errors, {testing::fault::error(500), testing::fault::retry_after(503, "0")});
+    const std::uint64_t half = reset->bytes.size() / 2;
+    server_->add_faults("/" + reset->path, {testing::fault::reset_after(half)});
+    server_->add_faults(truncated, {testing::fault::truncate_after(100)});
+    const auto r = run(file_args({"--no-cache"}));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    expect_all_written();
+    EXPECT_EQ(ranges_asked(*server_, errors).size(), 3u);
+    // A cut body resumes where it stopped: the second request asks for the rest only.
+    EXPECT_EQ(ranges_asked(*server_, "/" + reset->path),
+              (std::vector<std::string>{"", fmt::format("bytes={}-", half)}));
+    EXPECT_EQ(ranges_asked(*server_, truncated), (std::vector<std::string>{"", "bytes=100-"}));
 }
 
 TEST_F(refresh_e2e, an_https_proxy_from_the_environment_carries_every_transfer) {
-  serve(small_spec());
-  testing::connect_proxy proxy({.user = "me", .password = "pr0xy-pass"});
-  const auto r = run(file_args({"--no-cache"}), {{"HTTPS_PROXY", proxy.url()}});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  expect_all_written();
-  EXPECT_GT(proxy.stats().tunnels_opened, 0u);
-  for (const auto& q : proxy.requests()) {
-    EXPECT_EQ(q.method, "CONNECT");
-    EXPECT_EQ(q.header("Proxy-Authorization"), "Basic bWU6cHIweHktcGFzcw==");
-  }
-  EXPECT_EQ(r.out.find("pr0xy-pass"), std::string::npos);
-  EXPECT_EQ(r.err.find("pr0xy-pass"), std::string::npos);
+    serve(small_spec());
+    testing::connect_proxy proxy({.user = "me", .password = "pr0xy-pass"});
+    const auto r = run(file_args({"--no-cache"}), {{"HTTPS_PROXY", proxy.url()}});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    expect_all_written();
+    EXPECT_GT(proxy.stats().tunnels_opened, 0u);
+    for (const auto& q : proxy.requests()) {
+        EXPECT_EQ(q.method, "CONNECT");
+        EXPECT_EQ(q.header("Proxy-Authorization"), "Basic bWU6cHIweHktcGFzcw==");
+    }
+    EXPECT_EQ(r.out.find("pr0xy-pass"), std::string::npos);
+    EXPECT_EQ(r.err.find("pr0xy-pass"), std::string::npos);
 
-  // NO_PROXY exempts the artifact host (a suffix match of `localhost`): no tunnel is asked for.
-  const auto tunnels = proxy.stats().tunnels_opened;
-  const auto direct = run(file_args({"--no-cache"}), {{"HTTPS_PROXY", proxy.url()}, {"NO_PROXY", "example.com,.localhost"}});
-  EXPECT_EQ(direct.exit_code, 0) << direct.err;
-  EXPECT_EQ(proxy.stats().tunnels_opened, tunnels);
+    // NO_PROXY exempts the artifact host (a suffix match of `localhost`): no tunnel is asked for.
+    const auto tunnels = proxy.stats().tunnels_opened;
+    const auto direct =
+        run(file_args({"--no-cache"}), {{"HTTPS_PROXY", proxy.url()}, {"NO_PROXY", "example.com,.localhost"}});
+    EXPECT_EQ(direct.exit_code, 0) << direct.err;
+    EXPECT_EQ(proxy.stats().tunnels_opened, tunnels);
 }
 
 TEST_F(refresh_e2e, a_proxy_that_refuses_fails_each_transfer_naming_the_proxy_and_one_it_cannot_use_exits_2) {
-  serve(small_spec());
-  testing::connect_proxy proxy({.user = "me", .password = "pr0xy-pass"});
-  auto r = run(file_args({"--no-cache"}), {{"HTTPS_PROXY", proxy.url(false)}});
-  EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_TRUE(all_files().empty());
-  EXPECT_NE(r.err.find("407"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find(fmt::format("127.0.0.1:{}", proxy.port())), std::string::npos) << r.err;
+    serve(small_spec());
+    testing::connect_proxy proxy({.user = "me", .password = "pr0xy-pass"});
+    auto r = run(file_args({"--no-cache"}), {{"HTTPS_PROXY", proxy.url(false)}});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_TRUE(all_files().empty());
+    EXPECT_NE(r.err.find("407"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(fmt::format("127.0.0.1:{}", proxy.port())), std::string::npos) << r.err;
 
-  r = run(file_args(), {{"ALL_PROXY", "socks5://127.0.0.1:1"}});
-  EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find("ALL_PROXY"), std::string::npos) << r.err;
-  EXPECT_EQ(server_->requests().size(), 0u);
+    r = run(file_args(), {{"ALL_PROXY", "socks5://127.0.0.1:1"}});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("ALL_PROXY"), std::string::npos) << r.err;
+    EXPECT_EQ(server_->requests().size(), 0u);
 }
 
 TEST_F(refresh_e2e, an_untrusted_certificate_is_said_once_and_its_repeats_counted) {
-  serve(small_spec());
-  auto args = file_args({"--no-cache"});
-  const auto ca = std::find(args.begin(), args.end(), "--ca-file");
-  ASSERT_NE(ca, args.end());
-  args.erase(ca, ca + 2);  // the test CA is no longer trusted: every transfer fails alike
-  const auto r = run(args);
-  EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_TRUE(all_files().empty());
-  std::size_t mentions = 0;
-  for (auto at = r.err.find("certificate_rejected"); at != std::string::npos;
-       at = r.err.find("certificate_rejected", at + 1))
-    ++mentions;
-  EXPECT_EQ(mentions, 2u) << r.err;  // the first transfer in full, then the count of the others
-  const auto more = r.err.find(" more artifacts failed the same way: certificate_rejected");
-  ASSERT_NE(more, std::string::npos) << r.err;
-  const auto line = r.err.rfind('\n', more) + 1;
-  EXPECT_GT(std::stoul(r.err.substr(line + std::string("error: ").size())), 1u) << r.err;
+    serve(small_spec());
+    auto args = file_args({"--no-cache"});
+    const auto ca = std::find(args.begin(), args.end(), "--ca-file");
+    ASSERT_NE(ca, args.end());
+    args.erase(ca, ca + 2);  // the test CA is no longer trusted: every transfer fails alike
+    const auto r = run(args);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_TRUE(all_files().empty());
+    std::size_t mentions = 0;
+    for (auto at = r.err.find("certificate_rejected"); at != std::string::npos;
+         at = r.err.find("certificate_rejected", at + 1))
+        ++mentions;
+    EXPECT_EQ(mentions, 2u) << r.err;  // the first transfer in full, then the count of the others
+    const auto more = r.err.find(" more artifacts failed the same way: certificate_rejected");
+    ASSERT_NE(more, std::string::npos) << r.err;
+    const auto line = r.err.rfind('\n', more) + 1;
+    EXPECT_GT(std::stoul(r.err.substr(line + std::string("error: ").size())), 1u) << r.err;
 }
 
 TEST_F(refresh_e2e, usage_errors_exit_2) {
-  serve(small_spec());
-  EXPECT_EQ(run({}).exit_code, 2);
-  EXPECT_EQ(run(file_args({"--no-such-flag"})).exit_code, 2);
-  EXPECT_EQ(run(file_args({"-j", "0"})).exit_code, 2);
-  auto args = file_args();
-  args.insert(args.end(), {"--source", "clickhouse"});
-  EXPECT_EQ(run(args).exit_code, 2);
-  EXPECT_EQ(run({std::string(sha), "--jobs-file", (dir_ / "jobs.json").string(), "--output-dir",
-                 (dir_ / "missing").string()}).exit_code, 2);
-  EXPECT_TRUE(all_files().empty());
+    serve(small_spec());
+    EXPECT_EQ(run({}).exit_code, 2);
+    EXPECT_EQ(run(file_args({"--no-such-flag"})).exit_code, 2);
+    EXPECT_EQ(run(file_args({"-j", "0"})).exit_code, 2);
+    auto args = file_args();
+    args.insert(args.end(), {"--source", "clickhouse"});
+    EXPECT_EQ(run(args).exit_code, 2);
+    EXPECT_EQ(run({std::string(sha), "--jobs-file", (dir_ / "jobs.json").string(), "--output-dir",
+                   (dir_ / "missing").string()})
+                  .exit_code,
+              2);
+    EXPECT_TRUE(all_files().empty());
 }
 
 TEST_F(refresh_e2e, help_and_version_exit_0) {
-  auto r = run({"--help"});
-  EXPECT_EQ(r.exit_code, 0);
-  EXPECT_NE(r.out.find("--concurrency"), std::string::npos);
-  r = run({"--version"});
-  EXPECT_EQ(r.exit_code, 0);
-  EXPECT_NE(r.out.find("update-expected"), std::string::npos);
+    auto r = run({"--help"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.out.find("--concurrency"), std::string::npos);
+    r = run({"--version"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.out.find("update-expected"), std::string::npos);
 }
 
 }  // namespace

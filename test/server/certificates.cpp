@@ -15,7 +15,9 @@ namespace {
 template <auto Free>
 struct deleter {
     template <class T>
-    void operator()(T* p) const { Free(p); }
+    void operator()(T* p) const {
+        Free(p);
+    }
 };
 using key_ptr = std::unique_ptr<EVP_PKEY, deleter<EVP_PKEY_free>>;
 using cert_ptr = std::unique_ptr<X509, deleter<X509_free>>;
@@ -36,8 +38,7 @@ void add_extension(X509* cert, X509* issuer, int nid, const char* value) {
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-    std::unique_ptr<X509_EXTENSION, deleter<X509_EXTENSION_free>> ext{
-        X509V3_EXT_conf_nid(nullptr, &ctx, nid, value)};
+    std::unique_ptr<X509_EXTENSION, deleter<X509_EXTENSION_free>> ext{X509V3_EXT_conf_nid(nullptr, &ctx, nid, value)};
     check(ext != nullptr, "X509V3_EXT_conf_nid");
     check(X509_add_ext(cert, ext.get(), -1) == 1, "X509_add_ext");
 }
@@ -58,10 +59,10 @@ cert_ptr new_certificate(const char* subject_cn, EVP_PKEY* key, X509* issuer) {
     check(X509_gmtime_adj(X509_getm_notAfter(cert.get()), 30L * 24 * 3600) != nullptr, "notAfter");
     X509_NAME* name = X509_get_subject_name(cert.get());
     check(X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
-                                     reinterpret_cast<const unsigned char*>("update-expected tests"), -1,
-                                     -1, 0) == 1, "subject O");
-    check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                                     reinterpret_cast<const unsigned char*>(subject_cn), -1, -1, 0) == 1,
+                                     reinterpret_cast<const unsigned char*>("update-expected tests"), -1, -1, 0) == 1,
+          "subject O");
+    check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(subject_cn), -1,
+                                     -1, 0) == 1,
           "subject CN");
     X509* signer = issuer != nullptr ? issuer : cert.get();
     check(X509_set_issuer_name(cert.get(), X509_get_subject_name(signer)) == 1, "issuer");
@@ -71,9 +72,7 @@ cert_ptr new_certificate(const char* subject_cn, EVP_PKEY* key, X509* issuer) {
     return cert;
 }
 
-void sign(X509* cert, EVP_PKEY* key) {
-    check(X509_sign(cert, key, EVP_sha256()) > 0, "X509_sign");
-}
+void sign(X509* cert, EVP_PKEY* key) { check(X509_sign(cert, key, EVP_sha256()) > 0, "X509_sign"); }
 
 std::string bio_text(BIO* bio) {
     char* data = nullptr;
@@ -122,8 +121,7 @@ pem_identity make_server_cert(const std::string& dns_name, bool with_loopback_ip
     if (with_loopback_ip) san += ",IP:127.0.0.1";
     add_extension(cert.get(), signer, NID_subject_alt_name, san.c_str());
     add_extension(cert.get(), signer, NID_basic_constraints, "critical,CA:FALSE");
-    add_extension(cert.get(), signer, NID_key_usage,
-                  "critical,digitalSignature");
+    add_extension(cert.get(), signer, NID_key_usage, "critical,digitalSignature");
     add_extension(cert.get(), signer, NID_ext_key_usage, "serverAuth");
     sign(cert.get(), issuer_key);
     return to_pem(cert.get(), key.get());

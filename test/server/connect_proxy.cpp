@@ -141,8 +141,8 @@ private:
         log.push_back(std::move(entry));
         unsigned status = 0;
         const auto given = request[http::field::proxy_authorization];
-        if (options.user && std::string_view(given.data(), given.size()) !=
-                                "Basic " + base64(*options.user + ":" + options.password))
+        if (options.user &&
+            std::string_view(given.data(), given.size()) != "Basic " + base64(*options.user + ":" + options.password))
             status = 407;
         else if (refuse_count > 0) {
             --refuse_count;
@@ -191,8 +191,7 @@ private:
         co_return co_await answer(client, 502, false);
     }
 
-    asio::awaitable<void> tunnel(tcp::socket client, boost::beast::flat_buffer& buffer,
-                                 std::string_view authority) {
+    asio::awaitable<void> tunnel(tcp::socket client, boost::beast::flat_buffer& buffer, std::string_view authority) {
         const auto target = loopback_authority(authority);
         tcp::socket upstream{io};
         if (!target) {
@@ -223,8 +222,8 @@ private:
         const auto target = split_absolute(request.target());
         if (!target) co_return co_await refuse_upstream(client);
         tcp::socket upstream{io};
-        auto [ec] = co_await upstream.async_connect(
-            {asio::ip::make_address_v4("127.0.0.1"), target->first.port}, nothrow);
+        auto [ec] =
+            co_await upstream.async_connect({asio::ip::make_address_v4("127.0.0.1"), target->first.port}, nothrow);
         if (ec) co_return co_await refuse_upstream(client);
         const bool keep_alive = request.keep_alive();
         request.target(target->second);
@@ -274,8 +273,7 @@ private:
 
 std::string proxy_request::header(std::string_view name) const {
     for (const auto& [field, value] : headers)
-        if (field.size() == name.size() && ::strncasecmp(field.data(), name.data(), name.size()) == 0)
-            return value;
+        if (field.size() == name.size() && ::strncasecmp(field.data(), name.data(), name.size()) == 0) return value;
     return {};
 }
 

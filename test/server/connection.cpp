@@ -79,21 +79,16 @@ asio::awaitable<void> cut_connection(Stream& stream, body_cut cut) {
     tcp::socket& socket = boost::beast::get_lowest_layer(stream);
     boost::system::error_code ignored;
     switch (cut) {
-    case body_cut::stall:
-        co_await hold_until_peer_closes(socket);
-        break;
-    case body_cut::reset:
-        // A reset throws away what the kernel has not sent yet; wait until the peer has every byte
-        // we wrote, so the client sees exactly `cut_after` bytes and then the reset.
-        co_await drain_send_queue(socket);
-        socket.set_option(asio::socket_base::linger(true, 0), ignored);
-        socket.close(ignored);
-        break;
-    case body_cut::truncate:
-        co_await close_cleanly(stream);
-        break;
-    case body_cut::none:
-        break;
+        case body_cut::stall: co_await hold_until_peer_closes(socket); break;
+        case body_cut::reset:
+            // A reset throws away what the kernel has not sent yet; wait until the peer has every byte
+            // we wrote, so the client sees exactly `cut_after` bytes and then the reset.
+            co_await drain_send_queue(socket);
+            socket.set_option(asio::socket_base::linger(true, 0), ignored);
+            socket.close(ignored);
+            break;
+        case body_cut::truncate: co_await close_cleanly(stream); break;
+        case body_cut::none: break;
     }
 }
 

@@ -30,14 +30,15 @@ int main(int argc, char** argv) {
     app.add_option("--port", options.port, "port to listen on (default: an ephemeral one)");
     app.add_flag("--http", http, "plain http instead of https");
     app.add_option("--cert", options.cert, "certificate: trusted, wrong-host or untrusted")
-        ->transform(CLI::CheckedTransformer(std::map<std::string, cert_kind>{
-            {"trusted", cert_kind::trusted}, {"wrong-host", cert_kind::wrong_host},
-            {"untrusted", cert_kind::untrusted}}));
+        ->transform(CLI::CheckedTransformer(std::map<std::string, cert_kind>{{"trusted", cert_kind::trusted},
+                                                                             {"wrong-host", cert_kind::wrong_host},
+                                                                             {"untrusted", cert_kind::untrusted}}));
     app.add_option("--missing", options.missing, "reply for a missing file: 404 or 403 (S3 AccessDenied)")
         ->transform(CLI::CheckedTransformer(std::map<std::string, missing_reply>{
             {"404", missing_reply::not_found}, {"403", missing_reply::access_denied}}));
     app.add_option("--accept-delay-ms", accept_delay_ms, "delay on each new connection")->check(CLI::NonNegativeNumber);
-    app.add_option("--response-delay-ms", response_delay_ms, "delay before each response")->check(CLI::NonNegativeNumber);
+    app.add_option("--response-delay-ms", response_delay_ms, "delay before each response")
+        ->check(CLI::NonNegativeNumber);
     app.add_option("--script", script, "JSON file of scripted answers (see script_file.hpp)")->check(CLI::ExistingFile);
     app.add_option("--generated", generated, "PATH:SIZE:SEED, a generated body (repeatable)");
     app.add_option("--fault", faults, "PATH=SPEC: faults for PATH's next requests (see fault_spec.hpp; repeatable)");

@@ -34,8 +34,7 @@ response_plan string_plan(unsigned status, std::string body, const header_list& 
 
 // "/a/b.zip" -> root/a/b.zip; nullopt for anything that could leave `root`.
 std::optional<std::filesystem::path> file_under(const std::filesystem::path& root, std::string_view path) {
-    if (root.empty() || !path.starts_with('/') || path.find('\0') != std::string_view::npos)
-        return std::nullopt;
+    if (root.empty() || !path.starts_with('/') || path.find('\0') != std::string_view::npos) return std::nullopt;
     const std::filesystem::path relative{std::string(path.substr(1))};
     for (const auto& part : relative)
         if (part == "..") return std::nullopt;
@@ -58,30 +57,27 @@ namespace {
 // Answers that replace the content; nullopt for faults that change how the content is sent.
 std::optional<response_plan> fault_answer(const fault& f) {
     switch (f.what) {
-    case fault::kind::status:
-        return string_plan(f.status, f.body, f.headers,
-                           f.body.starts_with('<') ? "application/xml" : "application/json");
-    case fault::kind::redirect:
-        return string_plan(f.status, {}, f.headers, {});
-    case fault::kind::garbage_json:
-        return string_plan(200, std::string(garbage_json_body), {}, "application/json");
-    default:
-        return std::nullopt;
+        case fault::kind::status:
+            return string_plan(f.status, f.body, f.headers,
+                               f.body.starts_with('<') ? "application/xml" : "application/json");
+        case fault::kind::redirect: return string_plan(f.status, {}, f.headers, {});
+        case fault::kind::garbage_json: return string_plan(200, std::string(garbage_json_body), {}, "application/json");
+        default: return std::nullopt;
     }
 }
 
 void apply_body_fault(const fault& f, response_plan& plan) {
     switch (f.what) {
-    case fault::kind::stall_headers: plan.stall_before_headers = true; break;
-    case fault::kind::stall_body: plan.cut = body_cut::stall; break;
-    case fault::kind::reset: plan.cut = body_cut::reset; break;
-    case fault::kind::truncate: plan.cut = body_cut::truncate; break;
-    case fault::kind::drip:
-        plan.drip_piece = f.bytes;
-        plan.drip_pause = f.pause;
-        break;
-    case fault::kind::corrupt: plan.corrupt_at = f.bytes; break;
-    default: break;
+        case fault::kind::stall_headers: plan.stall_before_headers = true; break;
+        case fault::kind::stall_body: plan.cut = body_cut::stall; break;
+        case fault::kind::reset: plan.cut = body_cut::reset; break;
+        case fault::kind::truncate: plan.cut = body_cut::truncate; break;
+        case fault::kind::drip:
+            plan.drip_piece = f.bytes;
+            plan.drip_pause = f.pause;
+            break;
+        case fault::kind::corrupt: plan.corrupt_at = f.bytes; break;
+        default: break;
     }
     if (plan.cut != body_cut::none) plan.cut_after = f.bytes;
 }
@@ -159,26 +155,23 @@ response_plan server::impl::plan_static(const http::request<http::string_body>& 
         plan.body = std::move(opened);
     }
 
-    const range_decision range =
-        decide_range(request[http::field::range], request[http::field::if_range], etag, size);
+    const range_decision range = decide_range(request[http::field::range], request[http::field::if_range], etag, size);
     plan.head.version(11);
     plan.head.set(http::field::etag, etag);
     plan.head.set(http::field::accept_ranges, "bytes");
     plan.head.set(http::field::content_type, "application/octet-stream");
     switch (range.kind) {
-    case range_kind::full:
-        plan.head.result(http::status::ok);
-        break;
-    case range_kind::partial:
-        plan.head.result(http::status::partial_content);
-        plan.head.set(http::field::content_range,
-                      fmt::format("bytes {}-{}/{}", range.first, range.first + range.length - 1, size));
-        break;
-    case range_kind::unsatisfiable:
-        plan.head.result(http::status::range_not_satisfiable);
-        plan.head.set(http::field::content_range, fmt::format("bytes */{}", size));
-        plan.body = std::monostate{};
-        break;
+        case range_kind::full: plan.head.result(http::status::ok); break;
+        case range_kind::partial:
+            plan.head.result(http::status::partial_content);
+            plan.head.set(http::field::content_range,
+                          fmt::format("bytes {}-{}/{}", range.first, range.first + range.length - 1, size));
+            break;
+        case range_kind::unsatisfiable:
+            plan.head.result(http::status::range_not_satisfiable);
+            plan.head.set(http::field::content_range, fmt::format("bytes */{}", size));
+            plan.body = std::monostate{};
+            break;
     }
     plan.head.content_length(range.length);
     plan.first = range.first;

@@ -20,8 +20,10 @@ void add_response_entry(server& s, const json::object& entry) {
     const std::string method = entry.contains("method") ? text_of(entry.at("method")) : "GET";
     const auto status = entry.contains("status") ? json::value_to<unsigned>(entry.at("status")) : 200U;
     std::string body;
-    if (entry.contains("json")) body = json::serialize(entry.at("json"));
-    else if (entry.contains("body")) body = text_of(entry.at("body"));
+    if (entry.contains("json"))
+        body = json::serialize(entry.at("json"));
+    else if (entry.contains("body"))
+        body = text_of(entry.at("body"));
     header_list headers;
     if (entry.contains("headers"))
         for (const auto& [name, value] : entry.at("headers").as_object())

@@ -34,8 +34,8 @@ struct response_plan {
     std::uint64_t length = 0;
     bool stall_before_headers = false;
     body_cut cut = body_cut::none;
-    std::uint64_t cut_after = 0;            // body bytes sent before the cut
-    std::uint64_t drip_piece = 0;           // 0: full-size pieces, no pauses
+    std::uint64_t cut_after = 0;   // body bytes sent before the cut
+    std::uint64_t drip_piece = 0;  // 0: full-size pieces, no pauses
     std::chrono::milliseconds drip_pause{0};
     std::optional<std::uint64_t> corrupt_at;  // offset in `body`, not in the range
 };
@@ -75,7 +75,7 @@ public:
 
     mutable std::mutex mutex;
     std::map<std::pair<std::string, std::string>, scripted_response> scripted;  // (method, target)
-    std::map<std::string, generated_route> generated;                         // by path
+    std::map<std::string, generated_route> generated;                           // by path
     std::vector<stall_rule> stalls;
     std::map<std::string, std::deque<fault>, std::less<>> faults;  // by path
     std::vector<recorded_request> log;

@@ -54,8 +54,7 @@ public:
     }
 
     result get(std::string target, header_list headers = {}) {
-        boost::beast::http::request<boost::beast::http::string_body> request{
-            boost::beast::http::verb::get, target, 11};
+        boost::beast::http::request<boost::beast::http::string_body> request{boost::beast::http::verb::get, target, 11};
         for (const auto& [name, value] : headers) request.set(name, value);
         return send(std::move(request));
     }
@@ -93,8 +92,7 @@ private:
                 const std::string authority = host_ + ":" + std::to_string(port_);
                 http::request<http::empty_body> connect{http::verb::connect, authority, 11};
                 connect.set(http::field::host, authority);
-                if (!proxy_authorization_.empty())
-                    connect.set(http::field::proxy_authorization, proxy_authorization_);
+                if (!proxy_authorization_.empty()) connect.set(http::field::proxy_authorization, proxy_authorization_);
                 std::size_t sent = 0;
                 std::tie(out.error, sent) = co_await http::async_write(tcp, connect, nothrow);
                 if (out.error) co_return;
@@ -121,20 +119,23 @@ private:
         tcp.expires_after(deadline);
         if (!tls_ && proxy_port_ != 0) {
             request.target("http://" + host_ + ":" + std::to_string(port_) + std::string(request.target()));
-            if (!proxy_authorization_.empty())
-                request.set(http::field::proxy_authorization, proxy_authorization_);
+            if (!proxy_authorization_.empty()) request.set(http::field::proxy_authorization, proxy_authorization_);
         }
         std::size_t n = 0;
-        if (tls_) std::tie(out.error, n) = co_await http::async_write(*tls_stream_, request, nothrow);
-        else std::tie(out.error, n) = co_await http::async_write(*plain_stream_, request, nothrow);
+        if (tls_)
+            std::tie(out.error, n) = co_await http::async_write(*tls_stream_, request, nothrow);
+        else
+            std::tie(out.error, n) = co_await http::async_write(*plain_stream_, request, nothrow);
         if (out.error) co_return;
         out.stage = "read";
         tcp.expires_after(deadline);
         http::response_parser<http::string_body> parser;
         parser.body_limit(std::numeric_limits<std::uint64_t>::max());
         if (request.method() == http::verb::head) parser.skip(true);
-        if (tls_) std::tie(out.error, n) = co_await http::async_read(*tls_stream_, buffer_, parser, nothrow);
-        else std::tie(out.error, n) = co_await http::async_read(*plain_stream_, buffer_, parser, nothrow);
+        if (tls_)
+            std::tie(out.error, n) = co_await http::async_read(*tls_stream_, buffer_, parser, nothrow);
+        else
+            std::tie(out.error, n) = co_await http::async_read(*plain_stream_, buffer_, parser, nothrow);
         out.message = parser.release();
     }
 

@@ -35,9 +35,9 @@ std::filesystem::path make_temp_dir() {
 
 pem_identity server_identity(cert_kind kind) {
     switch (kind) {
-    case cert_kind::trusted: return make_leaf("localhost", true);
-    case cert_kind::wrong_host: return make_leaf("wrong-host.invalid", false);
-    case cert_kind::untrusted: return make_self_signed();
+        case cert_kind::trusted: return make_leaf("localhost", true);
+        case cert_kind::wrong_host: return make_leaf("wrong-host.invalid", false);
+        case cert_kind::untrusted: return make_self_signed();
     }
     throw std::invalid_argument("test server: unknown cert_kind");
 }
@@ -45,8 +45,7 @@ pem_identity server_identity(cert_kind kind) {
 asio::ssl::context make_tls_context(cert_kind kind) {
     asio::ssl::context context{asio::ssl::context::tls_server};
     context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                        asio::ssl::context::no_tlsv1_1);
+                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
     const pem_identity identity = server_identity(kind);
     context.use_certificate_chain(asio::buffer(identity.certificate));
     context.use_private_key(asio::buffer(identity.private_key), asio::ssl::context::pem);
@@ -55,8 +54,7 @@ asio::ssl::context make_tls_context(cert_kind kind) {
 
 }  // namespace
 
-server::impl::impl(server_options opts)
-    : options{std::move(opts)}, acceptor{io} {
+server::impl::impl(server_options opts) : options{std::move(opts)}, acceptor{io} {
     if (options.tls) tls.emplace(make_tls_context(options.cert));
     ca_pem = test_ca().certificate;
     temp_dir = make_temp_dir();
@@ -127,8 +125,7 @@ void server::impl::connection_closed() {
 
 std::string recorded_request::header(std::string_view name) const {
     for (const auto& [field, value] : headers)
-        if (field.size() == name.size() && ::strncasecmp(field.data(), name.data(), name.size()) == 0)
-            return value;
+        if (field.size() == name.size() && ::strncasecmp(field.data(), name.data(), name.size()) == 0) return value;
     return {};
 }
 
@@ -238,10 +235,8 @@ blackhole_listener::blackhole_listener() {
     listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     filler_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     // Backlog 0 holds one finished connection; the filler takes that place, so later SYNs are dropped.
-    if (listener_ < 0 || filler_ < 0 ||
-        ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::listen(listener_, 0) != 0 ||
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
+    if (listener_ < 0 || filler_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(listener_, 0) != 0 || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
         ::connect(filler_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
         const int error = errno;
         if (filler_ >= 0) ::close(filler_);

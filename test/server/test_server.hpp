@@ -48,8 +48,8 @@ struct server_options {
 // One request as the server read it, logged before it is answered (stalled requests included).
 struct recorded_request {
     std::string method;
-    std::string target;  // as sent: path and query
-    header_list headers; // every field, in order, names as sent
+    std::string target;   // as sent: path and query
+    header_list headers;  // every field, in order, names as sent
     std::string body;
     std::uint64_t connection = 0;  // 1 for the first accepted connection, 2 for the next, ...
 
@@ -65,7 +65,7 @@ struct server_stats {
     std::uint64_t connections_open_max = 0;  // the most ever open at once
     std::uint64_t requests_in_flight = 0;    // read and not yet fully answered, now
     std::uint64_t requests_in_flight_max = 0;
-    std::uint64_t requests_total = 0;        // every request read, answered or not
+    std::uint64_t requests_total = 0;  // every request read, answered or not
 };
 
 // Where a stall keeps a connection waiting: the socket stays open and nothing is sent until the

@@ -115,8 +115,7 @@ TEST(Faults, CorruptByteFlipsExactlyThatOffset) {
     expected[123'456] = damaged[123'456];
     EXPECT_EQ(damaged, expected);
     // The offset is in the content: a range that starts after it is untouched.
-    EXPECT_EQ(client.get("/a.zip", {{"Range", "bytes=100-"}}).message.body(),
-              generated_bytes(3, 100, body_size - 100));
+    EXPECT_EQ(client.get("/a.zip", {{"Range", "bytes=100-"}}).message.body(), generated_bytes(3, 100, body_size - 100));
 }
 
 TEST(Faults, IgnoreRangeServesTheWholeBody) {
@@ -192,8 +191,8 @@ TEST(FaultSpec, ParsesEveryKindAndRepeats) {
     EXPECT_EQ(path, "/a/b.zip");
     ASSERT_EQ(list.size(), 1u);
     EXPECT_EQ(list[0].status, 404u);
-    for (const char* bad : {"", "reset", "reset:x", "drip:0:1", "600", "503:later", "teapot", "500*0",
-                            "redirect:301", ","})
+    for (const char* bad :
+         {"", "reset", "reset:x", "drip:0:1", "600", "503:later", "teapot", "500*0", "redirect:301", ","})
         EXPECT_THROW(parse_faults(bad), std::invalid_argument) << bad;
     EXPECT_THROW(parse_fault_option("a.zip=500"), std::invalid_argument);
     EXPECT_THROW(parse_fault_option("/a.zip"), std::invalid_argument);
@@ -214,7 +213,9 @@ TEST(Faults, RequestLogShowsCredentialAndRangeHeaders) {
     server srv{plain_http()};
     srv.add_generated("/a.zip", 1000, 1);
     test_client client{srv};
-    client.get("/a.zip", {{"Range", "bytes=10-"}, {"If-Range", "\"e\""}, {"Authorization", "Bearer t"},
+    client.get("/a.zip", {{"Range", "bytes=10-"},
+                          {"If-Range", "\"e\""},
+                          {"Authorization", "Bearer t"},
                           {"Proxy-Authorization", "Basic x"}});
     const auto log = srv.requests();
     ASSERT_EQ(log.size(), 1u);

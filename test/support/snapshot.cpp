@@ -26,38 +26,109 @@ private:
 };
 
 const std::vector<std::string>& model_names(const std::string& benchmark) {
-    static const std::vector<std::string> huggingface{
-        "AlbertForMaskedLM", "AllenaiLongformerBase", "BartForCausalLM", "BertForMaskedLM",
-        "BlenderbotForCausalLM", "BlenderbotSmallForConditionalGeneration", "CamemBert",
-        "DebertaV2ForMaskedLM", "DistilBertForMaskedLM", "DistillGPT2", "ElectraForCausalLM",
-        "GPT2ForSequenceClassification", "GoogleFnet", "LayoutLMForMaskedLM", "M2M100ForConditionalGeneration",
-        "MBartForCausalLM", "MT5ForConditionalGeneration", "MegatronBertForCausalLM", "MobileBertForMaskedLM",
-        "OPTForCausalLM", "PLBartForCausalLM", "PegasusForCausalLM", "Qwen/Qwen3-0.6B", "RobertaForCausalLM",
-        "T5ForConditionalGeneration", "T5Small", "TrOCRForCausalLM", "XGLMForCausalLM",
-        "XLNetLMHeadModel", "YituTechConvBert", "google/gemma-2-2b", "meta-llama/Llama-3.2-1B"};
-    static const std::vector<std::string> timm{
-        "adv_inception_v3", "beit_base_patch16_224", "botnet26t_256", "coat_lite_mini", "convit_base",
-        "convmixer_768_32", "convnext_base", "crossvit_9_240", "cspdarknet53", "deit_base_distilled_patch16_224",
-        "dla102", "dm_nfnet_f0", "dpn107", "eca_botnext26ts_256", "ghostnet_100", "gluon_inception_v3",
-        "hrnet_w18", "inception_v3", "jx_nest_base", "lcnet_050", "mixer_b16_224", "mobilenetv2_100",
-        "mobilevit_s", "nfnet_l0", "pit_b_224", "poolformer_m36", "regnety_002", "repvgg_a2",
-        "res2net101_26w_4s", "resnest101e", "sebotnet33ts_256", "swin_base_patch4_window7_224"};
-    static const std::vector<std::string> torchbench{
-        "BERT_pytorch", "Background_Matting", "LearningToPaint", "alexnet", "basic_gnn_edgecnn",
-        "cm3leon_generate", "dcgan", "demucs", "densenet121", "detectron2_fcos_r_50_fpn", "dlrm",
-        "doctr_det_predictor", "drq", "fastNLP_Bert", "functorch_dp_cifar10", "hf_Albert", "hf_Bart",
-        "hf_Bert", "hf_GPT2", "hf_T5", "lennard_jones", "llama", "maml_omniglot", "mnasnet1_0",
-        "mobilenet_v2", "nanogpt", "nvidia_deeprecommender", "phlippe_densenet", "pytorch_unet",
-        "resnet50", "shufflenet_v2_x1_0", "squeezenet1_1"};
+    static const std::vector<std::string> huggingface{"AlbertForMaskedLM",
+                                                      "AllenaiLongformerBase",
+                                                      "BartForCausalLM",
+                                                      "BertForMaskedLM",
+                                                      "BlenderbotForCausalLM",
+                                                      "BlenderbotSmallForConditionalGeneration",
+                                                      "CamemBert",
+                                                      "DebertaV2ForMaskedLM",
+                                                      "DistilBertForMaskedLM",
+                                                      "DistillGPT2",
+                                                      "ElectraForCausalLM",
+                                                      "GPT2ForSequenceClassification",
+                                                      "GoogleFnet",
+                                                      "LayoutLMForMaskedLM",
+                                                      "M2M100ForConditionalGeneration",
+                                                      "MBartForCausalLM",
+                                                      "MT5ForConditionalGeneration",
+                                                      "MegatronBertForCausalLM",
+                                                      "MobileBertForMaskedLM",
+                                                      "OPTForCausalLM",
+                                                      "PLBartForCausalLM",
+                                                      "PegasusForCausalLM",
+                                                      "Qwen/Qwen3-0.6B",
+                                                      "RobertaForCausalLM",
+                                                      "T5ForConditionalGeneration",
+                                                      "T5Small",
+                                                      "TrOCRForCausalLM",
+                                                      "XGLMForCausalLM",
+                                                      "XLNetLMHeadModel",
+                                                      "YituTechConvBert",
+                                                      "google/gemma-2-2b",
+                                                      "meta-llama/Llama-3.2-1B"};
+    static const std::vector<std::string> timm{"adv_inception_v3",
+                                               "beit_base_patch16_224",
+                                               "botnet26t_256",
+                                               "coat_lite_mini",
+                                               "convit_base",
+                                               "convmixer_768_32",
+                                               "convnext_base",
+                                               "crossvit_9_240",
+                                               "cspdarknet53",
+                                               "deit_base_distilled_patch16_224",
+                                               "dla102",
+                                               "dm_nfnet_f0",
+                                               "dpn107",
+                                               "eca_botnext26ts_256",
+                                               "ghostnet_100",
+                                               "gluon_inception_v3",
+                                               "hrnet_w18",
+                                               "inception_v3",
+                                               "jx_nest_base",
+                                               "lcnet_050",
+                                               "mixer_b16_224",
+                                               "mobilenetv2_100",
+                                               "mobilevit_s",
+                                               "nfnet_l0",
+                                               "pit_b_224",
+                                               "poolformer_m36",
+                                               "regnety_002",
+                                               "repvgg_a2",
+                                               "res2net101_26w_4s",
+                                               "resnest101e",
+                                               "sebotnet33ts_256",
+                                               "swin_base_patch4_window7_224"};
+    static const std::vector<std::string> torchbench{"BERT_pytorch",
+                                                     "Background_Matting",
+                                                     "LearningToPaint",
+                                                     "alexnet",
+                                                     "basic_gnn_edgecnn",
+                                                     "cm3leon_generate",
+                                                     "dcgan",
+                                                     "demucs",
+                                                     "densenet121",
+                                                     "detectron2_fcos_r_50_fpn",
+                                                     "dlrm",
+                                                     "doctr_det_predictor",
+                                                     "drq",
+                                                     "fastNLP_Bert",
+                                                     "functorch_dp_cifar10",
+                                                     "hf_Albert",
+                                                     "hf_Bart",
+                                                     "hf_Bert",
+                                                     "hf_GPT2",
+                                                     "hf_T5",
+                                                     "lennard_jones",
+                                                     "llama",
+                                                     "maml_omniglot",
+                                                     "mnasnet1_0",
+                                                     "mobilenet_v2",
+                                                     "nanogpt",
+                                                     "nvidia_deeprecommender",
+                                                     "phlippe_densenet",
+                                                     "pytorch_unet",
+                                                     "resnet50",
+                                                     "shufflenet_v2_x1_0",
+                                                     "squeezenet1_1"};
     if (benchmark == "huggingface") return huggingface;
     if (benchmark == "timm") return timm;
     if (benchmark == "torchbench") return torchbench;
     throw std::invalid_argument("snapshot: unknown benchmark " + benchmark);
 }
 
-std::string entry_benchmark(const std::string& benchmark) {
-    return benchmark == "timm" ? "timm_models" : benchmark;
-}
+std::string entry_benchmark(const std::string& benchmark) { return benchmark == "timm" ? "timm_models" : benchmark; }
 
 struct model_result {
     std::string name, accuracy;
@@ -124,8 +195,8 @@ std::string machine(const suite_spec& s) {
 }
 
 std::string test_job_name(const suite_spec& s, int shard, const std::string& build, const std::string& mach) {
-    return build + " / test (" + s.suite() + ", " + std::to_string(shard) + ", " + std::to_string(s.shards) +
-           ", " + mach + ")";
+    return build + " / test (" + s.suite() + ", " + std::to_string(shard) + ", " + std::to_string(s.shards) + ", " +
+           mach + ")";
 }
 
 std::string artifact_path(const std::string& repo, const job& j, const suite_spec& s, int shard) {
@@ -183,14 +254,19 @@ snapshot make_snapshot(const snapshot_spec& spec) {
                 add_filler(zip, prefix + "python-pytest/benchmarks/dynamo/" + s.suite() + ".xml", spec, rng);
                 for (const auto& phase : s.phases) {
                     std::vector<model_result> rows;
-                    for (std::size_t m = 0; m < names.size() && m < static_cast<std::size_t>(spec.models_per_suite); ++m) {
+                    for (std::size_t m = 0; m < names.size() && m < static_cast<std::size_t>(spec.models_per_suite);
+                         ++m) {
                         if (static_cast<int>(m % s.shards) + 1 != shard) continue;
                         model_result r{names[m], "pass", static_cast<int>(rng.below(8)), false,
                                        static_cast<int>(100 + rng.below(900))};
                         const auto roll = rng.below(12);
                         if (roll == 0) r.accuracy = "fail_accuracy";
                         if (roll == 1) r.accuracy = "eager_fail_to_run";
-                        if (roll == 2) { r.accuracy = "model_fail_to_load"; r.crashed = true; r.graph_breaks = 0; }
+                        if (roll == 2) {
+                            r.accuracy = "model_fail_to_load";
+                            r.crashed = true;
+                            r.graph_breaks = 0;
+                        }
                         if (!newest) r.accuracy = "fail_to_run";  // the failed first attempt
                         rows.push_back(r);
                     }
@@ -276,10 +352,8 @@ std::string snapshot::jobs_json(rows_shape shape) const {
         case rows_shape::clickhouse:
             return "{\"meta\":[{\"name\":\"workflowName\",\"type\":\"String\"}],\"data\":[\n" + rows +
                    "\n],\"rows\":" + std::to_string(jobs.size()) + "}";
-        case rows_shape::rockset:
-            return "{\"results\":[\n" + rows + "\n]}";
-        case rows_shape::bare_array:
-            break;
+        case rows_shape::rockset: return "{\"results\":[\n" + rows + "\n]}";
+        case rows_shape::bare_array: break;
     }
     return "[\n" + rows + "\n]";
 }
@@ -299,21 +373,35 @@ const artifact_file* snapshot::find_artifact(std::string_view suite, int shard, 
     const artifact_file* newest = nullptr;
     for (const auto& a : artifacts) {
         const bool is_rocm = a.path.find("rocm") != std::string::npos;  // the machine names it
-        if (!a.decoy && is_rocm == rocm && a.path.find(needle) != std::string::npos) newest = &a;  // artifacts are added oldest first
+        if (!a.decoy && is_rocm == rocm && a.path.find(needle) != std::string::npos)
+            newest = &a;  // artifacts are added oldest first
     }
     return newest;
 }
 
 std::vector<suite_spec> realistic_suites() {
-    const std::vector<std::string> configs{
-        "aot_eager", "aot_inductor", "cpu_aot_inductor", "cpu_aot_inductor_amp_freezing",
-        "cpu_aot_inductor_freezing", "cpu_inductor", "cpu_inductor_amp_freezing", "cpu_inductor_freezing",
-        "dynamic_aot_eager", "dynamic_cpu_aot_inductor", "dynamic_cpu_aot_inductor_amp_freezing",
-        "dynamic_cpu_aot_inductor_freezing", "dynamic_cpu_inductor", "dynamic_inductor", "dynamo_eager", "inductor"};
+    const std::vector<std::string> configs{"aot_eager",
+                                           "aot_inductor",
+                                           "cpu_aot_inductor",
+                                           "cpu_aot_inductor_amp_freezing",
+                                           "cpu_aot_inductor_freezing",
+                                           "cpu_inductor",
+                                           "cpu_inductor_amp_freezing",
+                                           "cpu_inductor_freezing",
+                                           "dynamic_aot_eager",
+                                           "dynamic_cpu_aot_inductor",
+                                           "dynamic_cpu_aot_inductor_amp_freezing",
+                                           "dynamic_cpu_aot_inductor_freezing",
+                                           "dynamic_cpu_inductor",
+                                           "dynamic_inductor",
+                                           "dynamo_eager",
+                                           "inductor"};
     std::vector<suite_spec> out;
     for (const auto& config : configs) {
-        const bool inference_only = config.find("cpu") != std::string::npos || config.find("aot_inductor") != std::string::npos;
-        for (const auto& [benchmark, shards] : std::vector<std::pair<std::string, int>>{{"huggingface", 1}, {"timm", 2}, {"torchbench", 2}}) {
+        const bool inference_only =
+            config.find("cpu") != std::string::npos || config.find("aot_inductor") != std::string::npos;
+        for (const auto& [benchmark, shards] :
+             std::vector<std::pair<std::string, int>>{{"huggingface", 1}, {"timm", 2}, {"torchbench", 2}}) {
             suite_spec s{config, benchmark, shards};
             if (inference_only) s.phases = {"inference"};
             out.push_back(s);

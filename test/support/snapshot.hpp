@@ -15,7 +15,7 @@ struct suite_spec {
     std::string config;     // e.g. "inductor", "cpu_inductor_freezing"
     std::string benchmark;  // "huggingface", "timm" or "torchbench"
     int shards = 1;
-    bool rocm = false;      // a ROCm job: entries under test-reports/, files under rocm/
+    bool rocm = false;  // a ROCm job: entries under test-reports/, files under rocm/
     std::vector<std::string> phases{"training", "inference"};
 
     std::string suite() const { return config + "_" + benchmark; }
@@ -51,7 +51,7 @@ struct job {
 };
 
 struct artifact_file {
-    std::string path;   // relative to the artifact root: owner/repo/run/attempt/artifact/NAME.zip
+    std::string path;  // relative to the artifact root: owner/repo/run/attempt/artifact/NAME.zip
     std::string bytes;
     bool decoy = false;  // belongs to a job the refresh must not pick
 };

@@ -38,7 +38,8 @@ std::vector<read_entry> read_zip(const std::string& zip, bool (*want)(const ue::
                 if (want(reader.entry())) reader.want_entry();
                 break;
             case ue::zip::event::data:
-                entries.back().content.append(reinterpret_cast<const char*>(reader.data().data()), reader.data().size());
+                entries.back().content.append(reinterpret_cast<const char*>(reader.data().data()),
+                                              reader.data().size());
                 break;
             case ue::zip::event::entry_end: break;
             case ue::zip::event::done: return entries;

@@ -8,18 +8,15 @@ namespace ue::test {
 
 namespace {
 
-void put16(std::string& out, std::uint64_t v)
-{
+void put16(std::string& out, std::uint64_t v) {
     out += static_cast<char>(v & 0xFF);
     out += static_cast<char>((v >> 8) & 0xFF);
 }
-void put32(std::string& out, std::uint64_t v)
-{
+void put32(std::string& out, std::uint64_t v) {
     put16(out, v & 0xFFFF);
     put16(out, (v >> 16) & 0xFFFF);
 }
-void put64(std::string& out, std::uint64_t v)
-{
+void put64(std::string& out, std::uint64_t v) {
     put32(out, v & 0xFFFFFFFF);
     put32(out, v >> 32);
 }
@@ -27,10 +24,8 @@ void put64(std::string& out, std::uint64_t v)
 constexpr std::uint32_t marker = 0xFFFFFFFF;
 
 // Deflates `in` on a running stream with `flush` (Z_FULL_FLUSH or Z_FINISH) and returns its output.
-std::string deflate_part(z_stream& zs, std::string_view in, int flush)
-{
-    if (in.size() >= (1u << 30))
-        throw std::length_error("zip_writer: a part of a repeated entry must be under 1 GiB");
+std::string deflate_part(z_stream& zs, std::string_view in, int flush) {
+    if (in.size() >= (1u << 30)) throw std::length_error("zip_writer: a part of a repeated entry must be under 1 GiB");
     std::string out;
     char buffer[64 * 1024];
     zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
@@ -39,19 +34,16 @@ std::string deflate_part(z_stream& zs, std::string_view in, int flush)
         zs.next_out = reinterpret_cast<Bytef*>(buffer);
         zs.avail_out = sizeof buffer;
         const int rc = deflate(&zs, flush);
-        if (rc == Z_STREAM_ERROR)
-            throw std::runtime_error("deflate failed");
+        if (rc == Z_STREAM_ERROR) throw std::runtime_error("deflate failed");
         out.append(buffer, sizeof buffer - zs.avail_out);
         // zlib asks to be called again with the same flush while it fills the whole output buffer.
-        if (flush == Z_FINISH ? rc == Z_STREAM_END : zs.avail_out != 0)
-            return out;
+        if (flush == Z_FINISH ? rc == Z_STREAM_END : zs.avail_out != 0) return out;
     }
 }
 
 }  // namespace
 
-std::string deflate_raw(std::string_view content, int level)
-{
+std::string deflate_raw(std::string_view content, int level) {
     z_stream zs{};
     if (deflateInit2(&zs, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         throw std::runtime_error("deflateInit2 failed");
@@ -63,19 +55,15 @@ std::string deflate_raw(std::string_view content, int level)
     const int rc = deflate(&zs, Z_FINISH);
     out.resize(zs.total_out);
     deflateEnd(&zs);
-    if (rc != Z_STREAM_END)
-        throw std::runtime_error("deflate failed");
+    if (rc != Z_STREAM_END) throw std::runtime_error("deflate failed");
     return out;
 }
 
-std::uint32_t crc32_of(std::string_view content)
-{
-    return static_cast<std::uint32_t>(
-        crc32_z(0, reinterpret_cast<const Bytef*>(content.data()), content.size()));
+std::uint32_t crc32_of(std::string_view content) {
+    return static_cast<std::uint32_t>(crc32_z(0, reinterpret_cast<const Bytef*>(content.data()), content.size()));
 }
 
-void zip_writer::local(const central& c, bool descriptor, bool zip64)
-{
+void zip_writer::local(const central& c, bool descriptor, bool zip64) {
     put32(out_, 0x04034b50);
     put16(out_, zip64 ? 45 : 20);
     put16(out_, c.flags);
@@ -97,8 +85,7 @@ void zip_writer::local(const central& c, bool descriptor, bool zip64)
 }
 
 // The central directory is only ever read by other tools (unzip, Python) checking our fixtures.
-void zip_writer::directory(const central& c, bool zip64)
-{
+void zip_writer::directory(const central& c, bool zip64) {
     put32(central_, 0x02014b50);
     put16(central_, 45);
     put16(central_, zip64 ? 45 : 20);
@@ -126,18 +113,20 @@ void zip_writer::directory(const central& c, bool zip64)
     ++count_;
 }
 
-void zip_writer::add(std::string_view name, std::string_view content, const zip_entry_options& opt)
-{
+void zip_writer::add(std::string_view name, std::string_view content, const zip_entry_options& opt) {
     const bool deflated = opt.method == 8;
     const std::string payload = deflated ? deflate_raw(content, opt.level) : std::string(content);
-    central c{std::string(name), opt.method, static_cast<std::uint16_t>((opt.descriptor ? 0x08 : 0) | opt.extra_flags),
-              crc32_of(content) ^ opt.crc_xor, payload.size(),
-              static_cast<std::uint64_t>(static_cast<std::int64_t>(content.size()) + opt.size_delta), out_.size()};
+    central c{std::string(name),
+              opt.method,
+              static_cast<std::uint16_t>((opt.descriptor ? 0x08 : 0) | opt.extra_flags),
+              crc32_of(content) ^ opt.crc_xor,
+              payload.size(),
+              static_cast<std::uint64_t>(static_cast<std::int64_t>(content.size()) + opt.size_delta),
+              out_.size()};
     local(c, opt.descriptor, opt.zip64);
     out_ += payload;
     if (opt.descriptor) {
-        if (opt.descriptor_signature)
-            put32(out_, 0x08074b50);
+        if (opt.descriptor_signature) put32(out_, 0x08074b50);
         put32(out_, c.crc);
         if (opt.zip64) {
             put64(out_, c.csize);
@@ -151,17 +140,15 @@ void zip_writer::add(std::string_view name, std::string_view content, const zip_
 }
 
 void zip_writer::add_raw(std::string_view name, std::uint16_t method, std::string_view payload, std::uint32_t crc,
-                         std::uint64_t size)
-{
+                         std::uint64_t size) {
     central c{std::string(name), method, 0, crc, payload.size(), size, out_.size()};
     local(c, false, false);
     out_ += payload;
     directory(c, false);
 }
 
-void zip_writer::add_repeated(std::string_view name, std::string_view head, std::string_view block,
-                              std::uint64_t times, std::string_view tail)
-{
+void zip_writer::add_repeated(std::string_view name, std::string_view head, std::string_view block, std::uint64_t times,
+                              std::string_view tail) {
     z_stream zs{};
     if (deflateInit2(&zs, 6, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         throw std::runtime_error("deflateInit2 failed");
@@ -187,14 +174,12 @@ void zip_writer::add_repeated(std::string_view name, std::string_view head, std:
     local(c, false, zip64);
     out_.reserve(out_.size() + csize);
     out_ += h;
-    for (std::uint64_t i = 0; i < times; ++i)
-        out_ += b;
+    for (std::uint64_t i = 0; i < times; ++i) out_ += b;
     out_ += t;
     directory(c, zip64);
 }
 
-std::string zip_writer::finish(bool zip64_end)
-{
+std::string zip_writer::finish(bool zip64_end) {
     std::string out = out_;
     const std::uint64_t cd_offset = out.size();
     out += central_;

@@ -36,7 +36,8 @@ struct early_exit {
 /// (absolute). Checks every value, and that the CA file and jobs file are readable and the output
 /// directory exists; every problem is an early_exit with exit_code::usage.
 [[nodiscard]] std::variant<config, early_exit> parse_command_line(std::span<const std::string> args,
-    const environment& env, const std::filesystem::path& working_directory);
+                                                                  const environment& env,
+                                                                  const std::filesystem::path& working_directory);
 
 /// The expected-accuracy directory of the PyTorch checkout around `start` (absolute): the first of
 /// `start` and its ancestors that holds benchmarks/dynamo/ci_expected_accuracy as a directory

@@ -10,8 +10,8 @@ namespace ue::app {
 // What the two streams are, as the caller found out (isatty, NO_COLOR): the refresh itself never
 // looks at file descriptors or the environment, so tests can pass any combination.
 struct output_style {
-  bool colour = false;              // the what-changed report may use ANSI colour (stdout)
-  bool progress_terminal = false;   // stderr is a terminal: --progress auto draws the live line
+    bool colour = false;             // the what-changed report may use ANSI colour (stdout)
+    bool progress_terminal = false;  // stderr is a terminal: --progress auto draws the live line
 };
 
 // The whole refresh of cli.md for a checked config, on one io_context: job rows, plan, artifacts

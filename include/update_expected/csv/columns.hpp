@@ -26,26 +26,25 @@ bool normalize_value(std::string_view column, std::string_view raw, std::string&
 // Which columns a caller wants out of a report, and where they are in its header. Kept apart from
 // the reader so that the same rows can be re-read with other wanted columns.
 class column_selection {
- public:
-  // `wanted`: output columns in output order (typically starting with `name`).
-  explicit column_selection(std::vector<std::string> wanted);
+public:
+    // `wanted`: output columns in output order (typically starting with `name`).
+    explicit column_selection(std::vector<std::string> wanted);
 
-  const std::vector<std::string>& wanted() const noexcept { return wanted_; }
+    const std::vector<std::string>& wanted() const noexcept { return wanted_; }
 
-  // Locates the wanted columns in `header` (the first one of a repeated name wins). A wanted
-  // column the header lacks yields empty values (graph_breaks: `0`). Fails with
-  // missing_name_column when the header has no `name` column.
-  std::error_code bind(std::span<const std::string_view> header);
+    // Locates the wanted columns in `header` (the first one of a repeated name wins). A wanted
+    // column the header lacks yields empty values (graph_breaks: `0`). Fails with
+    // missing_name_column when the header has no `name` column.
+    std::error_code bind(std::span<const std::string_view> header);
 
-  // Precondition: bind() succeeded. Writes the wanted values of one data record to `out`
-  // (resized to wanted().size()). Missing trailing fields count as empty; extra ones are ignored.
-  // On failure (line_break_in_value, bad_count_value) sets code, column and value of `info`.
-  bool select(std::span<const std::string_view> fields, std::vector<std::string>& out,
-              error_info& info) const;
+    // Precondition: bind() succeeded. Writes the wanted values of one data record to `out`
+    // (resized to wanted().size()). Missing trailing fields count as empty; extra ones are ignored.
+    // On failure (line_break_in_value, bad_count_value) sets code, column and value of `info`.
+    bool select(std::span<const std::string_view> fields, std::vector<std::string>& out, error_info& info) const;
 
- private:
-  std::vector<std::string> wanted_;
-  std::vector<std::size_t> index_;  // per wanted column: its header index, or npos
+private:
+    std::vector<std::string> wanted_;
+    std::vector<std::size_t> index_;  // per wanted column: its header index, or npos
 };
 
 }  // namespace ue::csv

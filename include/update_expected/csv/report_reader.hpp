@@ -22,47 +22,47 @@ namespace ue::csv {
 // Usage as record_reader: feed() until all is consumed, reading row() whenever has_row(); then
 // finish(). After an error every call repeats it and error() holds the details.
 class report_reader {
- public:
-  // `context` names the input in messages (artifact URL without credentials, then entry name).
-  report_reader(column_selection columns, std::string context, record_settings settings = {});
+public:
+    // `context` names the input in messages (artifact URL without credentials, then entry name).
+    report_reader(column_selection columns, std::string context, record_settings settings = {});
 
-  // Consumes bytes up to and including the end of the next data row, or all of `data`.
-  std::size_t feed(std::string_view data, std::error_code& ec);
+    // Consumes bytes up to and including the end of the next data row, or all of `data`.
+    std::size_t feed(std::string_view data, std::error_code& ec);
 
-  // Declares end of input; may complete a last row (has_row() then true).
-  void finish(std::error_code& ec);
+    // Declares end of input; may complete a last row (has_row() then true).
+    void finish(std::error_code& ec);
 
-  bool has_row() const noexcept { return has_row_; }
+    bool has_row() const noexcept { return has_row_; }
 
-  // Precondition: has_row(). Values of the wanted columns, in wanted order; valid until the next
-  // feed() or finish().
-  std::span<const std::string> row() const noexcept { return row_; }
+    // Precondition: has_row(). Values of the wanted columns, in wanted order; valid until the next
+    // feed() or finish().
+    std::span<const std::string> row() const noexcept { return row_; }
 
-  // Precondition: has_row(). The same row with all its fields as read (for caching whole rows).
-  record raw_row() const noexcept { return records_.current(); }
+    // Precondition: has_row(). The same row with all its fields as read (for caching whole rows).
+    record raw_row() const noexcept { return records_.current(); }
 
-  // 1-based line where the current row (or the failed record) starts.
-  std::size_t line() const noexcept { return records_.line(); }
+    // 1-based line where the current row (or the failed record) starts.
+    std::size_t line() const noexcept { return records_.line(); }
 
-  // The report's whole header, once read (empty before).
-  std::span<const std::string> header() const noexcept { return header_; }
+    // The report's whole header, once read (empty before).
+    std::span<const std::string> header() const noexcept { return header_; }
 
-  const column_selection& columns() const noexcept { return columns_; }
+    const column_selection& columns() const noexcept { return columns_; }
 
-  // Details of the error, if any.
-  const error_info& error() const noexcept { return info_; }
+    // Details of the error, if any.
+    const error_info& error() const noexcept { return info_; }
 
- private:
-  bool take_record();
-  void fail(std::error_code ec, std::size_t line);
+private:
+    bool take_record();
+    void fail(std::error_code ec, std::size_t line);
 
-  column_selection columns_;
-  record_reader records_;
-  std::vector<std::string> header_;
-  std::vector<std::string> row_;
-  bool header_read_ = false;
-  bool has_row_ = false;
-  error_info info_;
+    column_selection columns_;
+    record_reader records_;
+    std::vector<std::string> header_;
+    std::vector<std::string> row_;
+    bool header_read_ = false;
+    bool has_row_ = false;
+    error_info info_;
 };
 
 }  // namespace ue::csv

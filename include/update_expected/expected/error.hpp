@@ -12,15 +12,13 @@ namespace ue::expected {
 // system calls, the csv part's code for a malformed existing file) and add the path to the message;
 // these codes are for what nobody else can name.
 enum class error {
-    row_too_long = 1,       // a row of an existing expected file has more fields than its header
-    directory_busy,         // another run holds the output directory's lock (after the wait)
+    row_too_long = 1,  // a row of an existing expected file has more fields than its header
+    directory_busy,    // another run holds the output directory's lock (after the wait)
 };
 
 const std::error_category& error_category() noexcept;
 
-inline std::error_code make_error_code(error e) noexcept {
-    return {static_cast<int>(e), error_category()};
-}
+inline std::error_code make_error_code(error e) noexcept { return {static_cast<int>(e), error_category()}; }
 
 // An error code with the message a user sees: it names the file and, for OS errors, the OS text.
 struct failure {

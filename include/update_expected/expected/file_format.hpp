@@ -21,7 +21,6 @@ std::string format_expected_file(const schema& columns, std::vector<row> rows);
 // arrived rows of that name (shard order); every existing row whose name did not arrive stays, in
 // file order. So a duplicated name is never half-replaced, and rows of one name all come from one
 // side. Returns existing survivors then arrivals; format_expected_file() sorts them.
-std::vector<row> merge_partial(std::vector<row> existing, std::vector<row> arrived,
-                               std::size_t name_index);
+std::vector<row> merge_partial(std::vector<row> existing, std::vector<row> arrived, std::size_t name_index);
 
 }  // namespace ue::expected

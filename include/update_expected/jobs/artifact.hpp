@@ -13,8 +13,8 @@ namespace ue::jobs {
 // (domain.md section 3). base is taken without its trailing slashes; repo is "owner/name" and is used
 // as given; SUITE and MACHINE are percent-encoded except for RFC 3986 unreserved characters (real
 // names consist of those only). Precondition: shard is in 1..plan.shard_count.
-std::string artifact_url(std::string_view base, std::string_view repo, suite_plan const& plan,
-                         std::uint32_t shard, candidate const& job);
+std::string artifact_url(std::string_view base, std::string_view repo, const suite_plan& plan, std::uint32_t shard,
+                         const candidate& job);
 
 enum class phase { training, inference };
 std::string_view to_string(phase p) noexcept;
@@ -27,4 +27,4 @@ std::string entry_file_name(phase p, std::string_view benchmark);
 // `test/test-reports/` or `test-reports/` (ROCm jobs) followed by entry_file_name(phase, benchmark).
 std::optional<phase> entry_phase(std::string_view entry_name, std::string_view benchmark);
 
-} // namespace ue::jobs
+}  // namespace ue::jobs

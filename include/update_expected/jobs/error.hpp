@@ -9,20 +9,17 @@ namespace ue::jobs {
 // Why a job-row document could not be decoded. Rows that are merely odd are not errors: they are
 // skipped and counted (see skip_reason).
 enum class error {
-    malformed_json = 1, // the bytes are not one JSON document (syntax error, truncated, extra data)
-    too_deep,           // nesting deeper than decode_limits::max_depth
-    too_large,          // more bytes than decode_limits::max_bytes
-    wrong_shape,        // the document is not {"data":[...]}, {"results":[...]} nor a bare [...]
+    malformed_json = 1,  // the bytes are not one JSON document (syntax error, truncated, extra data)
+    too_deep,            // nesting deeper than decode_limits::max_depth
+    too_large,           // more bytes than decode_limits::max_bytes
+    wrong_shape,         // the document is not {"data":[...]}, {"results":[...]} nor a bare [...]
 };
 
-std::error_category const& error_category() noexcept;
+const std::error_category& error_category() noexcept;
 
-inline std::error_code make_error_code(error e) noexcept
-{
-    return {static_cast<int>(e), error_category()};
-}
+inline std::error_code make_error_code(error e) noexcept { return {static_cast<int>(e), error_category()}; }
 
-} // namespace ue::jobs
+}  // namespace ue::jobs
 
 template <>
 struct std::is_error_code_enum<ue::jobs::error> : std::true_type {};

@@ -7,8 +7,8 @@ namespace ue::jobs {
 
 enum class name_status {
     ok,
-    not_a_test_job, // no ` / `, or the last ` / ` part is not `test (SUITE, SHARD, NUM_SHARDS, MACHINE[, ...])`
-    bad_shard,      // SHARD or NUM_SHARDS is not a positive decimal, SHARD > NUM_SHARDS, or NUM_SHARDS > max_shards
+    not_a_test_job,  // no ` / `, or the last ` / ` part is not `test (SUITE, SHARD, NUM_SHARDS, MACHINE[, ...])`
+    bad_shard,       // SHARD or NUM_SHARDS is not a positive decimal, SHARD > NUM_SHARDS, or NUM_SHARDS > max_shards
 };
 
 // The test part of a job name; the views point into the name given to parse_job_name.
@@ -25,4 +25,4 @@ struct job_name {
 // max_shards bounds NUM_SHARDS so that a hostile name cannot make a plan allocate billions of shards.
 job_name parse_job_name(std::string_view name, std::uint32_t max_shards);
 
-} // namespace ue::jobs
+}  // namespace ue::jobs

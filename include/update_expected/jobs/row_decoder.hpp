@@ -13,13 +13,13 @@
 namespace ue::jobs {
 
 struct decode_limits {
-    std::size_t max_bytes = 64u << 20; // whole document; ClickHouse answers for one commit are ~1 MB
-    std::size_t max_depth = 32;        // rows sit at depth 3; the rest is ClickHouse metadata
+    std::size_t max_bytes = 64u << 20;  // whole document; ClickHouse answers for one commit are ~1 MB
+    std::size_t max_depth = 32;         // rows sit at depth 3; the rest is ClickHouse metadata
 };
 
 struct decoded_rows {
-    std::vector<job_row> rows; // in document order
-    skip_counts skipped;       // only the decoding reasons (not_an_object, missing_field, bad_field)
+    std::vector<job_row> rows;  // in document order
+    skip_counts skipped;        // only the decoding reasons (not_an_object, missing_field, bad_field)
 };
 
 // Push decoder of a job-row document: `{"data":[rows]}` (ClickHouse), `{"results":[rows]}` (Rockset
@@ -42,19 +42,19 @@ public:
     // no more after it.
     std::error_code finish();
 
-    decoded_rows const& result() const noexcept { return result_; }
+    const decoded_rows& result() const noexcept { return result_; }
     decoded_rows take() noexcept { return std::move(result_); }
-    std::string const& message() const noexcept { return message_; } // empty until an error
+    const std::string& message() const noexcept { return message_; }  // empty until an error
 
 private:
     std::error_code fail(std::error_code ec, std::string message);
 
     decode_limits limits_;
     boost::json::stream_parser parser_;
-    std::size_t offset_ = 0; // bytes accepted so far
+    std::size_t offset_ = 0;  // bytes accepted so far
     std::error_code error_;
     std::string message_;
     decoded_rows result_;
 };
 
-} // namespace ue::jobs
+}  // namespace ue::jobs

@@ -15,14 +15,24 @@ struct selection_options {
     std::vector<std::string> workflows{"inductor", "inductor-periodic"};
     // Case-sensitive substrings of the job name.
     std::vector<std::string> excluded{"build", "runner-determinator", "unit-test", "cuda13"};
-    std::vector<std::string> configs{
-        "aot_eager", "aot_inductor", "cpu_aot_inductor", "cpu_aot_inductor_amp_freezing",
-        "cpu_aot_inductor_freezing", "cpu_inductor", "cpu_inductor_amp_freezing",
-        "cpu_inductor_freezing", "dynamic_aot_eager", "dynamic_cpu_aot_inductor",
-        "dynamic_cpu_aot_inductor_amp_freezing", "dynamic_cpu_aot_inductor_freezing",
-        "dynamic_cpu_inductor", "dynamic_inductor", "dynamo_eager", "inductor"};
+    std::vector<std::string> configs{"aot_eager",
+                                     "aot_inductor",
+                                     "cpu_aot_inductor",
+                                     "cpu_aot_inductor_amp_freezing",
+                                     "cpu_aot_inductor_freezing",
+                                     "cpu_inductor",
+                                     "cpu_inductor_amp_freezing",
+                                     "cpu_inductor_freezing",
+                                     "dynamic_aot_eager",
+                                     "dynamic_cpu_aot_inductor",
+                                     "dynamic_cpu_aot_inductor_amp_freezing",
+                                     "dynamic_cpu_aot_inductor_freezing",
+                                     "dynamic_cpu_inductor",
+                                     "dynamic_inductor",
+                                     "dynamo_eager",
+                                     "inductor"};
     std::vector<std::string> benchmarks{"huggingface", "timm", "torchbench"};
-    std::uint32_t max_shards = 1024; // larger NUM_SHARDS is a bad_shard
+    std::uint32_t max_shards = 1024;  // larger NUM_SHARDS is a bad_shard
 };
 
 // Which expected-file set a job feeds: the output directory itself, or its `rocm/` subdirectory
@@ -32,24 +42,24 @@ enum class baseline { main, rocm };
 // One job that can deliver a shard.
 struct candidate {
     job_row row;
-    std::string machine; // MACHINE of the job name, needed for the artifact name
+    std::string machine;  // MACHINE of the job name, needed for the artifact name
 };
 
 struct suite_plan {
     baseline base = baseline::main;
-    std::string suite;     // CONFIG_BENCHMARK
-    std::string benchmark; // the BENCHMARK part, e.g. "timm"
+    std::string suite;      // CONFIG_BENCHMARK
+    std::string benchmark;  // the BENCHMARK part, e.g. "timm"
     std::uint32_t shard_count = 0;
     // shards[k] are the candidates for shard k+1, newest first (highest workflowId, then runAttempt,
     // then job id). An empty list is a missing shard: the suite cannot be complete.
     std::vector<std::vector<candidate>> shards;
 
-    bool complete() const noexcept; // every shard has a candidate
+    bool complete() const noexcept;  // every shard has a candidate
 };
 
 struct job_plan {
-    std::vector<suite_plan> suites; // sorted by (baseline, suite)
-    skip_counts skipped;            // only the selection reasons
+    std::vector<suite_plan> suites;  // sorted by (baseline, suite)
+    skip_counts skipped;             // only the selection reasons
 };
 
 // Applies domain.md section 2 to the rows in order: wanted workflow, exclusion list, job-name shape,
@@ -58,6 +68,6 @@ struct job_plan {
 // rows of that (baseline, suite) that passed the filters, whatever its shard and completion (on a tie
 // the earlier row wins). Candidates with another count are skipped (other_shard_count), so every
 // suite that has a row is in the plan, possibly with missing shards. The result does not refer to rows.
-job_plan select_jobs(std::span<job_row const> rows, selection_options const& options);
+job_plan select_jobs(std::span<const job_row> rows, const selection_options& options);
 
-} // namespace ue::jobs
+}  // namespace ue::jobs

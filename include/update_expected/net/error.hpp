@@ -11,32 +11,30 @@ namespace ue::net {
 // Why a transfer did not deliver a complete 2xx body. Transport errors from the system, OpenSSL or
 // Beast pass through with their own categories; these are the ones the client names itself.
 enum class error {
-  bad_url = 1,           // the text is not an absolute http:// or https:// URL we accept
-  unsupported_scheme,    // the URL's scheme is neither http nor https
-  resolve_timeout,       // host name resolution took longer than its stage deadline
-  connect_timeout,       // no TCP connection within the connect deadline
-  handshake_timeout,     // the TLS handshake did not finish within its deadline
-  write_timeout,         // the request could not be sent within its deadline
-  headers_timeout,       // the response headers did not arrive within their deadline
-  body_idle_timeout,     // no body byte arrived for longer than the body idle deadline
-  certificate_rejected,  // the server's certificate failed verification (reason in `detail`)
-  http_status,           // the server answered with a status outside 2xx (see `status`)
-  body_too_large,        // a collected body exceeded the caller's size limit
-  cancelled,             // client::cancel() stopped the transfer
-  internal,              // an exception escaped (a consumer threw); its text is in `detail`
-  bad_proxy,             // a proxy variable names no usable http:// proxy (which one: `detail`)
-  proxy_refused,         // the proxy did not open the CONNECT tunnel (its status in `status`,
-                         // the redacted proxy in `detail`)
-  too_many_redirects,    // a GET was redirected more than max_redirects times (last URL: `detail`)
-  bad_redirect,          // a redirect without a usable Location (why: `detail`)
-  bad_resume,            // a 206 answer to a resumed transfer did not continue at its next byte
+    bad_url = 1,           // the text is not an absolute http:// or https:// URL we accept
+    unsupported_scheme,    // the URL's scheme is neither http nor https
+    resolve_timeout,       // host name resolution took longer than its stage deadline
+    connect_timeout,       // no TCP connection within the connect deadline
+    handshake_timeout,     // the TLS handshake did not finish within its deadline
+    write_timeout,         // the request could not be sent within its deadline
+    headers_timeout,       // the response headers did not arrive within their deadline
+    body_idle_timeout,     // no body byte arrived for longer than the body idle deadline
+    certificate_rejected,  // the server's certificate failed verification (reason in `detail`)
+    http_status,           // the server answered with a status outside 2xx (see `status`)
+    body_too_large,        // a collected body exceeded the caller's size limit
+    cancelled,             // client::cancel() stopped the transfer
+    internal,              // an exception escaped (a consumer threw); its text is in `detail`
+    bad_proxy,             // a proxy variable names no usable http:// proxy (which one: `detail`)
+    proxy_refused,         // the proxy did not open the CONNECT tunnel (its status in `status`,
+                           // the redacted proxy in `detail`)
+    too_many_redirects,    // a GET was redirected more than max_redirects times (last URL: `detail`)
+    bad_redirect,          // a redirect without a usable Location (why: `detail`)
+    bad_resume,            // a 206 answer to a resumed transfer did not continue at its next byte
 };
 
 const std::error_category& net_category() noexcept;
 
-inline std::error_code make_error_code(error e) noexcept {
-  return {static_cast<int>(e), net_category()};
-}
+inline std::error_code make_error_code(error e) noexcept { return {static_cast<int>(e), net_category()}; }
 
 // True for the stage deadline errors (resolve_timeout .. body_idle_timeout).
 bool is_timeout(std::error_code ec) noexcept;
@@ -50,25 +48,25 @@ std::string_view to_string(stage s) noexcept;
 // How a transfer ended, with enough context for a message a user can act on. Credentials never
 // appear: `url` is always the redacted text.
 struct outcome {
-  std::error_code code;          // empty: a 2xx answer whose body was delivered completely
-  std::string url;               // url::redacted() of the request
-  std::string method = "GET";
-  unsigned attempt = 1;          // 1-based attempt the outcome belongs to
-  stage where = stage::queued;   // last stage reached
-  std::uint64_t bytes = 0;       // body bytes delivered to the consumer (all attempts)
-  unsigned status = 0;           // HTTP status, 0 when no response headers arrived
-  std::string body_excerpt;      // first bytes of a non-2xx body (at most outcome_excerpt_limit)
-  std::string detail;            // extra words: certificate reason, exception text, ...
+    std::error_code code;  // empty: a 2xx answer whose body was delivered completely
+    std::string url;       // url::redacted() of the request
+    std::string method = "GET";
+    unsigned attempt = 1;         // 1-based attempt the outcome belongs to
+    stage where = stage::queued;  // last stage reached
+    std::uint64_t bytes = 0;      // body bytes delivered to the consumer (all attempts)
+    unsigned status = 0;          // HTTP status, 0 when no response headers arrived
+    std::string body_excerpt;     // first bytes of a non-2xx body (at most outcome_excerpt_limit)
+    std::string detail;           // extra words: certificate reason, exception text, ...
 
-  bool ok() const noexcept { return !code; }
+    bool ok() const noexcept { return !code; }
 
-  // One line, e.g. `GET https://h/x: headers_timeout (stage headers, attempt 1, 0 bytes)`, or
-  // `GET https://h/x: HTTP 404 "NoSuchKey..." (stage headers, attempt 1, 0 bytes)`.
-  std::string describe() const;
-  // What went wrong without naming the transfer: `certificate_rejected: ... (reason) [stage
-  // handshake]`. Transfers ended by one host-wide failure (an untrusted certificate, a refusing
-  // proxy, an unreachable host) share it.
-  std::string cause() const;
+    // One line, e.g. `GET https://h/x: headers_timeout (stage headers, attempt 1, 0 bytes)`, or
+    // `GET https://h/x: HTTP 404 "NoSuchKey..." (stage headers, attempt 1, 0 bytes)`.
+    std::string describe() const;
+    // What went wrong without naming the transfer: `certificate_rejected: ... (reason) [stage
+    // handshake]`. Transfers ended by one host-wide failure (an untrusted certificate, a refusing
+    // proxy, an unreachable host) share it.
+    std::string cause() const;
 };
 
 inline constexpr std::size_t outcome_excerpt_limit = 200;

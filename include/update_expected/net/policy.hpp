@@ -15,35 +15,35 @@ namespace ue::net {
 
 // Retry limits of one transfer (`--retries`). Defaults retry nothing: the caller opts in.
 struct retry_settings {
-  unsigned retries = 0;                               // retries after the first attempt
-  std::chrono::milliseconds base_delay{500};          // first backoff ceiling, doubled per retry
-  std::chrono::milliseconds max_delay{30'000};        // ceiling of one wait, Retry-After included
-  std::chrono::milliseconds total_budget{300'000};    // no retry starts after this much waiting
-  unsigned not_there_retries = 1;                     // 403/404: "not there" after this many retries
+    unsigned retries = 0;                             // retries after the first attempt
+    std::chrono::milliseconds base_delay{500};        // first backoff ceiling, doubled per retry
+    std::chrono::milliseconds max_delay{30'000};      // ceiling of one wait, Retry-After included
+    std::chrono::milliseconds total_budget{300'000};  // no retry starts after this much waiting
+    unsigned not_there_retries = 1;                   // 403/404: "not there" after this many retries
 };
 
 // What one attempt did, as the I/O shell saw it.
 struct attempt_report {
-  std::error_code code;            // empty: complete 2xx body delivered
-  stage where = stage::queued;     // stage the attempt ended in
-  unsigned status = 0;             // HTTP status, 0 when no headers arrived
-  bool reused_connection = false;  // the attempt ran on a pooled keep-alive connection
-  bool response_started = false;   // at least one byte of a response arrived
-  std::uint64_t body_bytes = 0;    // body bytes this attempt delivered to the consumer
-  std::optional<std::chrono::milliseconds> retry_after;  // the server's Retry-After, when given
-  // `x-ratelimit-remaining: 0`: the quota is spent until a reset that may be an hour away, so the
-  // caller decides whether to wait (GitHub asks clients not to retry before it).
-  bool quota_exhausted = false;
+    std::error_code code;                                  // empty: complete 2xx body delivered
+    stage where = stage::queued;                           // stage the attempt ended in
+    unsigned status = 0;                                   // HTTP status, 0 when no headers arrived
+    bool reused_connection = false;                        // the attempt ran on a pooled keep-alive connection
+    bool response_started = false;                         // at least one byte of a response arrived
+    std::uint64_t body_bytes = 0;                          // body bytes this attempt delivered to the consumer
+    std::optional<std::chrono::milliseconds> retry_after;  // the server's Retry-After, when given
+    // `x-ratelimit-remaining: 0`: the quota is spent until a reset that may be an hour away, so the
+    // caller decides whether to wait (GitHub asks clients not to retry before it).
+    bool quota_exhausted = false;
 };
 
 // What to do next.
 struct decision {
-  enum class kind {
-    finish,  // report the last attempt's result as the outcome
-    retry,   // start a new attempt on a fresh connection after `delay`
-  };
-  kind what = kind::finish;
-  std::chrono::milliseconds delay{0};
+    enum class kind {
+        finish,  // report the last attempt's result as the outcome
+        retry,   // start a new attempt on a fresh connection after `delay`
+    };
+    kind what = kind::finish;
+    std::chrono::milliseconds delay{0};
 };
 
 // Decides, without any socket, whether a transfer is finished or tries again (Redis reader_fsm
@@ -57,25 +57,25 @@ struct decision {
 // - Never retried: success, cancellation, certificate refusals, bad URLs, other 4xx, consumer
 //   errors, and anything once `retries` or `total_budget` is spent.
 class transfer_policy {
- public:
-  // `uniform` returns a number in [0, 1); injectable so tests are deterministic.
-  explicit transfer_policy(retry_settings settings = {}, std::function<double()> uniform = {});
+public:
+    // `uniform` returns a number in [0, 1); injectable so tests are deterministic.
+    explicit transfer_policy(retry_settings settings = {}, std::function<double()> uniform = {});
 
-  decision next(const attempt_report& report);
+    decision next(const attempt_report& report);
 
-  unsigned attempt() const noexcept { return attempt_; }  // 1-based, of the attempt to run next
-  // True when the last finished outcome is a 403/404 the caller should read as "not there".
-  static bool not_there(unsigned status) noexcept { return status == 403 || status == 404; }
+    unsigned attempt() const noexcept { return attempt_; }  // 1-based, of the attempt to run next
+    // True when the last finished outcome is a 403/404 the caller should read as "not there".
+    static bool not_there(unsigned status) noexcept { return status == 403 || status == 404; }
 
- private:
-  bool retryable(const attempt_report& report) const;
+private:
+    bool retryable(const attempt_report& report) const;
 
-  retry_settings settings_;
-  std::function<double()> uniform_;
-  unsigned attempt_ = 1;
-  unsigned retries_used_ = 0;
-  unsigned not_there_used_ = 0;
-  std::chrono::milliseconds waited_{0};
+    retry_settings settings_;
+    std::function<double()> uniform_;
+    unsigned attempt_ = 1;
+    unsigned retries_used_ = 0;
+    unsigned not_there_used_ = 0;
+    std::chrono::milliseconds waited_{0};
 };
 
 // How an interrupted body goes on (sans-IO, driven by the client and by tests). When the first 2xx
@@ -84,35 +84,35 @@ class transfer_policy {
 // continuous stream; otherwise, or when the server answers the range with a whole 200, the
 // consumer forgets its bytes (body_sink::on_restart) and the body starts again from byte 0.
 class resume_state {
- public:
-  // What a 2xx answer's body is to the consumer.
-  enum class verdict {
-    deliver,   // it continues the stream: the first answer, or a 206 starting exactly at delivered()
-    restart,   // a whole body where a range was asked: the consumer restarts from byte 0 first
-    mismatch,  // a 206 starting elsewhere: unusable (error::bad_resume)
-  };
+public:
+    // What a 2xx answer's body is to the consumer.
+    enum class verdict {
+        deliver,   // it continues the stream: the first answer, or a 206 starting exactly at delivered()
+        restart,   // a whole body where a range was asked: the consumer restarts from byte 0 first
+        mismatch,  // a 206 starting elsewhere: unusable (error::bad_resume)
+    };
 
-  // The Range and If-Range values for the next attempt, or nullopt for a plain request. Call once
-  // per attempt, before sending it.
-  std::optional<std::pair<std::string, std::string>> next_request();
-  // Call with each 2xx answer's status, ETag, Accept-Ranges and Content-Range ("" when absent).
-  verdict on_head(unsigned status, std::string_view etag, std::string_view accept_ranges,
-                  std::string_view content_range);
-  // Body bytes handed to the consumer.
-  void on_body(std::uint64_t n) noexcept { delivered_ += n; }
-  // Before a retry: whether the consumer must forget what it has (then call restart()).
-  bool must_restart() const noexcept { return delivered_ > 0 && !resumable(); }
-  // The consumer forgot its bytes (on_restart was called).
-  void restart() noexcept;
-  std::uint64_t delivered() const noexcept { return delivered_; }
+    // The Range and If-Range values for the next attempt, or nullopt for a plain request. Call once
+    // per attempt, before sending it.
+    std::optional<std::pair<std::string, std::string>> next_request();
+    // Call with each 2xx answer's status, ETag, Accept-Ranges and Content-Range ("" when absent).
+    verdict on_head(unsigned status, std::string_view etag, std::string_view accept_ranges,
+                    std::string_view content_range);
+    // Body bytes handed to the consumer.
+    void on_body(std::uint64_t n) noexcept { delivered_ += n; }
+    // Before a retry: whether the consumer must forget what it has (then call restart()).
+    bool must_restart() const noexcept { return delivered_ > 0 && !resumable(); }
+    // The consumer forgot its bytes (on_restart was called).
+    void restart() noexcept;
+    std::uint64_t delivered() const noexcept { return delivered_; }
 
- private:
-  bool resumable() const noexcept { return ranges_ && !etag_.empty(); }
+private:
+    bool resumable() const noexcept { return ranges_ && !etag_.empty(); }
 
-  std::string etag_;           // strong validator of the representation being delivered
-  bool ranges_ = false;        // the server accepts byte ranges for it
-  std::uint64_t delivered_ = 0;
-  std::optional<std::uint64_t> asked_;  // the offset the current attempt asked for
+    std::string etag_;     // strong validator of the representation being delivered
+    bool ranges_ = false;  // the server accepts byte ranges for it
+    std::uint64_t delivered_ = 0;
+    std::optional<std::uint64_t> asked_;  // the offset the current attempt asked for
 };
 
 }  // namespace ue::net

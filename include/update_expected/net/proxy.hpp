@@ -21,8 +21,8 @@ environment proxy_environment();
 
 // Where a request for a URL goes.
 struct proxy_choice {
-  std::optional<url> proxy;  // nullopt: straight to the origin
-  std::string variable;      // the variable the proxy came from, for messages ("HTTPS_PROXY")
+    std::optional<url> proxy;  // nullopt: straight to the origin
+    std::string variable;      // the variable the proxy came from, for messages ("HTTPS_PROXY")
 };
 
 // Chooses the proxy for `target` the way curl 7.88 reads the environment:

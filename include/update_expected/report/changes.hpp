@@ -33,7 +33,7 @@ struct row_change {
 
 // What writing one expected file does to its rows.
 struct file_changes {
-    std::string path{};  // relative to the output directory, e.g. `rocm/inductor_timm_training.csv`
+    std::string path{};     // relative to the output directory, e.g. `rocm/inductor_timm_training.csv`
     bool new_file = false;  // there was no file before: every row is added
     // Sorted by name (byte order); rows sharing a name keep their occurrence order.
     std::vector<row_change> rows{};
@@ -53,8 +53,7 @@ struct file_changes {
 // (written order: shard order, see file_format.hpp), and the surplus rows of either side count as
 // removed or added. That pairs every row at most once and reports an unchanged file with repeated
 // names as unchanged.
-file_changes diff_rows(std::string path, const expected::schema& columns,
-                       const std::vector<expected::row>* old_rows,
+file_changes diff_rows(std::string path, const expected::schema& columns, const std::vector<expected::row>* old_rows,
                        const std::vector<expected::row>& new_rows);
 
 struct render_options {

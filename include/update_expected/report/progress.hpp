@@ -23,8 +23,8 @@ bool should_show(progress_mode mode, bool is_tty);
 
 // Where a run stands; the pipeline keeps these counters and hands a copy to the line.
 struct progress_counters {
-    std::size_t done = 0;   // artifacts finished (read, from cache, missing or failed)
-    std::size_t total = 0;  // artifacts planned; may grow when a missing one falls back to an older job
+    std::size_t done = 0;                 // artifacts finished (read, from cache, missing or failed)
+    std::size_t total = 0;                // artifacts planned; may grow when a missing one falls back to an older job
     std::uint64_t bytes = 0;              // body bytes received so far
     std::chrono::nanoseconds elapsed{0};  // since the first transfer started
     std::size_t retrying = 0;             // transfers waiting to retry or retrying now

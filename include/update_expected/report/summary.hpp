@@ -41,8 +41,8 @@ struct file_result {
     unsigned shard_count = 0;
     std::vector<unsigned> missing_shards{};  // incomplete: no candidate's artifact was there, ascending
     std::vector<unsigned> pending_shards{};  // incomplete: the newest candidate's job has not completed
-    bool merged = false;  // incomplete: --allow-partial merged the rows that arrived into the file
-    std::string reason{};  // failed: why, naming shard, artifact, entry or path; empty otherwise
+    bool merged = false;                     // incomplete: --allow-partial merged the rows that arrived into the file
+    std::string reason{};                    // failed: why, naming shard, artifact, entry or path; empty otherwise
     std::optional<change_counts> changes{};  // written/unchanged/merged: rows the file gained or lost
 
     // `inductor_timm_training`, or `rocm/inductor_timm_training` for the ROCm baseline.
@@ -67,21 +67,21 @@ struct artifact_result {
     artifact_status status = artifact_status::read;
     bool from_cache = false;
     std::uint64_t bytes = 0;  // body bytes received from the network (0 from the cache)
-    unsigned attempts = 0;  // requests made, retries included (0 from the cache)
+    unsigned attempts = 0;    // requests made, retries included (0 from the cache)
     std::chrono::milliseconds elapsed{0};
     std::string error{};  // not_found/failed: why; empty otherwise
 };
 
 // Everything a run reports at its end: the summary line and the --summary-json document.
 struct run_summary {
-    std::string sha{};  // as asked: 40 hex digits, a prefix, or `latest`
+    std::string sha{};           // as asked: 40 hex digits, a prefix, or `latest`
     std::string resolved_sha{};  // the full SHA the run used; empty when the run stopped before knowing it
-    std::string repo{};  // `owner/name`
-    std::string source{};  // `github`, `clickhouse`, `rockset` or `jobs-file`
+    std::string repo{};          // `owner/name`
+    std::string source{};        // `github`, `clickhouse`, `rockset` or `jobs-file`
     bool dry_run = false;
-    std::vector<file_result> files{};  // in the order the run decided them
+    std::vector<file_result> files{};          // in the order the run decided them
     std::vector<artifact_result> artifacts{};  // every artifact tried, in the order they finished
-    std::chrono::milliseconds elapsed{0};  // the whole run
+    std::chrono::milliseconds elapsed{0};      // the whole run
     int exit_code = 0;
     std::string error{};  // what stopped the run early (exit 2, 3, 75, 130, 143); empty otherwise
 };

@@ -25,38 +25,38 @@ namespace ue::sources {
 // net::client::cancel(), and every call waiting for a limit ends at once with net::error::cancelled
 // (a wait can last minutes; the client's cancel cannot reach it). Used on the io_context's thread.
 class wait_canceller {
- public:
-  void cancel();
-  bool cancelled() const noexcept { return cancelled_; }
-  // For the calls: a timer to cancel with the others while it lives.
-  void add(std::weak_ptr<boost::asio::steady_timer> timer);
+public:
+    void cancel();
+    bool cancelled() const noexcept { return cancelled_; }
+    // For the calls: a timer to cancel with the others while it lives.
+    void add(std::weak_ptr<boost::asio::steady_timer> timer);
 
- private:
-  bool cancelled_ = false;
-  std::vector<std::weak_ptr<boost::asio::steady_timer>> timers_;
+private:
+    bool cancelled_ = false;
+    std::vector<std::weak_ptr<boost::asio::steady_timer>> timers_;
 };
 
 // Where the API is and how to talk to it; shared by every call below.
 struct github_settings {
-  net::url api_base = net::url::from("https://api.github.com");  // `--query-url`
-  std::string repo = "pytorch/pytorch";                           // "owner/name"
-  std::string token;  // sent as `Bearer` to api_base's origin only; empty: unauthenticated
-  rate_limit_settings rate_limits;
-  answer_limits limits;
-  unsigned max_redirects = 5;  // 301/302/303/307/308 followed (a renamed repository answers 301)
-  unsigned max_pages = 100;    // of one listing (100 entries each); a Link chain longer is an error
-  // Wall clock for x-ratelimit-reset; empty: std::chrono::system_clock::now. Waits themselves run
-  // on the io_context's steady timer.
-  std::function<std::chrono::system_clock::time_point()> now;
-  // Called with one line when a rate limit makes a call wait (for a warning on stderr); optional.
-  std::function<void(const std::string&)> notice;
-  std::shared_ptr<wait_canceller> canceller;  // optional
+    net::url api_base = net::url::from("https://api.github.com");  // `--query-url`
+    std::string repo = "pytorch/pytorch";                          // "owner/name"
+    std::string token;  // sent as `Bearer` to api_base's origin only; empty: unauthenticated
+    rate_limit_settings rate_limits;
+    answer_limits limits;
+    unsigned max_redirects = 5;  // 301/302/303/307/308 followed (a renamed repository answers 301)
+    unsigned max_pages = 100;    // of one listing (100 entries each); a Link chain longer is an error
+    // Wall clock for x-ratelimit-reset; empty: std::chrono::system_clock::now. Waits themselves run
+    // on the io_context's steady timer.
+    std::function<std::chrono::system_clock::time_point()> now;
+    // Called with one line when a rate limit makes a call wait (for a warning on stderr); optional.
+    std::function<void(const std::string&)> notice;
+    std::shared_ptr<wait_canceller> canceller;  // optional
 };
 
 struct github_query {
-  github_settings api;
-  std::string sha;                     // full 40-hex SHA (resolve a prefix first)
-  std::vector<std::string> workflows;  // wanted workflow names (`--workflow`), compared exactly
+    github_settings api;
+    std::string sha;                     // full 40-hex SHA (resolve a prefix first)
+    std::vector<std::string> workflows;  // wanted workflow names (`--workflow`), compared exactly
 };
 
 // The rows of every wanted run of `q.sha`: lists the commit's runs (following Link rel="next"),
@@ -73,11 +73,11 @@ void fetch_github_rows(boost::asio::io_context& io, net::client& client, github_
                        std::function<void(rows_answer)> done);
 
 struct sha_answer {
-  std::string sha;  // 40 lower-case hex digits when ok()
-  std::error_code code;
-  std::string message;
+    std::string sha;  // 40 lower-case hex digits when ok()
+    std::error_code code;
+    std::string message;
 
-  bool ok() const noexcept { return !code; }
+    bool ok() const noexcept { return !code; }
 };
 
 // The full SHA of `ref` (a hex prefix) via `GET /repos/{repo}/commits/{ref}`. No such commit

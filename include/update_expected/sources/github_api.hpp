@@ -54,49 +54,49 @@ std::optional<std::string> next_link(const net::response_head& head);
 // ---- answers -------------------------------------------------------------------------------
 
 struct answer_limits {
-  std::size_t max_bytes = 32u << 20;  // one page of 100 runs is ~1 MB with its repository objects
-  std::size_t max_depth = 64;         // runs and jobs sit at depth 3, their objects a few deeper
+    std::size_t max_bytes = 32u << 20;  // one page of 100 runs is ~1 MB with its repository objects
+    std::size_t max_depth = 64;         // runs and jobs sit at depth 3, their objects a few deeper
 };
 
 // Push parser of one JSON answer: feed() the body as it arrives, then finish() once. The first
 // error sticks (jobs::error::malformed_json, too_deep or too_large) and message() names it with a
 // byte offset. Keeps the parsed document (at most max_bytes of input) until take().
 class json_answer {
- public:
-  explicit json_answer(answer_limits limits = {});
+public:
+    explicit json_answer(answer_limits limits = {});
 
-  std::error_code feed(std::string_view bytes);
-  std::error_code finish();
-  // The document; only after finish() succeeded.
-  boost::json::value take() { return parser_.release(); }
-  const std::string& message() const noexcept { return message_; }  // empty until an error
+    std::error_code feed(std::string_view bytes);
+    std::error_code finish();
+    // The document; only after finish() succeeded.
+    boost::json::value take() { return parser_.release(); }
+    const std::string& message() const noexcept { return message_; }  // empty until an error
 
- private:
-  std::error_code fail(std::error_code ec, std::string message);
+private:
+    std::error_code fail(std::error_code ec, std::string message);
 
-  answer_limits limits_;
-  boost::json::stream_parser parser_;
-  std::size_t offset_ = 0;
-  std::error_code error_;
-  std::string message_;
+    answer_limits limits_;
+    boost::json::stream_parser parser_;
+    std::size_t offset_ = 0;
+    std::error_code error_;
+    std::string message_;
 };
 
 // One entry of a runs answer, as far as choosing runs needs it.
 struct workflow_run {
-  std::uint64_t id = 0;
-  std::string name;      // the workflow's name: the rows' workflowName
-  std::uint64_t run_attempt = 0;
-  std::string status;    // "completed", "in_progress", "queued", ...
-  std::string event;     // "push", "pull_request", "workflow_run", ...
-  std::string head_sha;
+    std::uint64_t id = 0;
+    std::string name;  // the workflow's name: the rows' workflowName
+    std::uint64_t run_attempt = 0;
+    std::string status;  // "completed", "in_progress", "queued", ...
+    std::string event;   // "push", "pull_request", "workflow_run", ...
+    std::string head_sha;
 
-  bool operator==(const workflow_run&) const = default;
+    bool operator==(const workflow_run&) const = default;
 };
 
 // Decoded entries of one page, plus how many were left out.
 struct runs_page {
-  std::vector<workflow_run> runs;  // in answer order
-  jobs::skip_counts skipped;       // not_an_object, missing_field (id, name, event) or bad_field
+    std::vector<workflow_run> runs;  // in answer order
+    jobs::skip_counts skipped;       // not_an_object, missing_field (id, name, event) or bad_field
 };
 
 // `{"workflow_runs":[...]}` (the runs listing of a commit or of a workflow). Unknown members are
@@ -113,9 +113,8 @@ bool wanted_run(const workflow_run& run, std::string_view sha, const std::vector
 // workflowId = the run's id, jobName, id and runAttempt of the job, its status and conclusion, and
 // completed = (status == "completed"). A job lacking id, name, run_attempt or status is skipped and
 // counted. Another shape is jobs::error::wrong_shape.
-std::error_code decode_jobs(const boost::json::value& doc, const workflow_run& run,
-                            std::vector<jobs::job_row>& rows, jobs::skip_counts& skipped,
-                            std::string& message);
+std::error_code decode_jobs(const boost::json::value& doc, const workflow_run& run, std::vector<jobs::job_row>& rows,
+                            jobs::skip_counts& skipped, std::string& message);
 
 // The full `sha` of a commit answer, checked to be 40 hex digits that start with `ref` when `ref`
 // is hex (case-insensitive). Anything else is jobs::error::wrong_shape.

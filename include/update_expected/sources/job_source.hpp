@@ -15,29 +15,27 @@ namespace ue::sources {
 // Errors only this part can name; transport errors keep the net part's codes, decoding errors the
 // jobs part's.
 enum class error {
-  unreadable_jobs_file = 1,  // --jobs-file cannot be opened or read
-  authentication_refused,    // the source answered 401 or 403: wrong or missing credentials
-  source_refused,            // the source answered another non-2xx status
-  rate_limited,              // GitHub's rate limit is exhausted for longer than is worth waiting
-  no_such_commit,            // GitHub knows no commit for the given SHA prefix (404/422)
-  no_completed_run,          // `latest`: the workflow has no completed push run on the branch
-  too_many_redirects,        // GitHub kept redirecting past github_settings::max_redirects
+    unreadable_jobs_file = 1,  // --jobs-file cannot be opened or read
+    authentication_refused,    // the source answered 401 or 403: wrong or missing credentials
+    source_refused,            // the source answered another non-2xx status
+    rate_limited,              // GitHub's rate limit is exhausted for longer than is worth waiting
+    no_such_commit,            // GitHub knows no commit for the given SHA prefix (404/422)
+    no_completed_run,          // `latest`: the workflow has no completed push run on the branch
+    too_many_redirects,        // GitHub kept redirecting past github_settings::max_redirects
 };
 
 const std::error_category& sources_category() noexcept;
 
-inline std::error_code make_error_code(error e) noexcept {
-  return {static_cast<int>(e), sources_category()};
-}
+inline std::error_code make_error_code(error e) noexcept { return {static_cast<int>(e), sources_category()}; }
 
 // The job rows of one commit, or why they could not be had (exit 3, or 2 for a jobs file).
 struct rows_answer {
-  std::vector<jobs::job_row> rows;
-  jobs::skip_counts skipped;  // rows the decoding left out (missing or bad fields)
-  std::error_code code;       // empty on success
-  std::string message;        // one line naming the source and URL; never a credential
+    std::vector<jobs::job_row> rows;
+    jobs::skip_counts skipped;  // rows the decoding left out (missing or bad fields)
+    std::error_code code;       // empty on success
+    std::string message;        // one line naming the source and URL; never a credential
 
-  bool ok() const noexcept { return !code; }
+    bool ok() const noexcept { return !code; }
 };
 
 // Reads `{"data":[...]}`, `{"results":[...]}` or `[...]` from a file, streamed through the decoder.
@@ -47,12 +45,12 @@ enum class query_kind { clickhouse, rockset };
 
 // One query of domain.md section 1 for (repo, sha).
 struct query {
-  query_kind kind = query_kind::clickhouse;
-  net::url endpoint;
-  std::string repo;        // "owner/name"
-  std::string sha;
-  std::string key_id;      // ClickHouse basic auth (CH_KEY_ID / CH_KEY_SECRET); empty: none sent
-  std::string key_secret;
+    query_kind kind = query_kind::clickhouse;
+    net::url endpoint;
+    std::string repo;  // "owner/name"
+    std::string sha;
+    std::string key_id;  // ClickHouse basic auth (CH_KEY_ID / CH_KEY_SECRET); empty: none sent
+    std::string key_secret;
 };
 
 // The POST to send: ClickHouse gets `format=JSON` added to its query string unless a `format` is

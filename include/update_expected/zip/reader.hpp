@@ -14,22 +14,22 @@ namespace ue::zip {
 
 /// Bounds the reader enforces; each violation is its own error.
 struct limits {
-    std::uint64_t max_entry_size = 256u << 20;  ///< inflated bytes per entry (error::entry_too_large)
-    std::size_t max_name_length = 4096;         ///< error::name_too_long
-    std::size_t max_extra_length = 16384;       ///< error::extra_too_long
-    std::size_t output_buffer_size = 64u << 10; ///< most bytes per data event of a deflated entry; 0 means 1
+    std::uint64_t max_entry_size = 256u << 20;   ///< inflated bytes per entry (error::entry_too_large)
+    std::size_t max_name_length = 4096;          ///< error::name_too_long
+    std::size_t max_extra_length = 16384;        ///< error::extra_too_long
+    std::size_t output_buffer_size = 64u << 10;  ///< most bytes per data event of a deflated entry; 0 means 1
 };
 
 /// One local file header, as announced by event::entry.
 struct entry_info {
     std::string name;
-    std::uint16_t method = 0;          ///< 0 stored, 8 deflate
-    std::uint16_t flags = 0;           ///< general-purpose bit flag
-    std::uint32_t crc32 = 0;           ///< from the header; meaningless when has_descriptor()
-    std::uint64_t compressed_size = 0; ///< from the header (Zip64 resolved); idem
+    std::uint16_t method = 0;           ///< 0 stored, 8 deflate
+    std::uint16_t flags = 0;            ///< general-purpose bit flag
+    std::uint32_t crc32 = 0;            ///< from the header; meaningless when has_descriptor()
+    std::uint64_t compressed_size = 0;  ///< from the header (Zip64 resolved); idem
     std::uint64_t uncompressed_size = 0;
-    bool zip64 = false;                ///< the header has a Zip64 extra field (0x0001)
-    std::uint64_t offset = 0;          ///< stream offset of the local header
+    bool zip64 = false;        ///< the header has a Zip64 extra field (0x0001)
+    std::uint64_t offset = 0;  ///< stream offset of the local header
 
     bool has_descriptor() const noexcept { return (flags & 0x08) != 0; }
 };
@@ -111,7 +111,7 @@ private:
     std::uint64_t in_count_ = 0;   // compressed bytes of the entry consumed
     std::uint64_t out_count_ = 0;  // uncompressed bytes of the entry produced
     std::uint32_t crc_ = 0;
-    std::string hold_;             // header, descriptor or descriptor candidate being gathered
+    std::string hold_;  // header, descriptor or descriptor candidate being gathered
     std::unique_ptr<std::byte[]> out_;
     struct inflate_end {
         void operator()(z_stream_s* zs) const noexcept;

@@ -41,9 +41,7 @@ private:
     fs::path path_;
 };
 
-void write_file(const fs::path& path, const std::string& text) {
-    std::ofstream(path) << text;
-}
+void write_file(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
 
 // A PyTorch-like checkout with the working directory two levels below its root; a rockset source
 // is the base of most tests (it needs every source flag, so it shows that each one is read).
@@ -58,11 +56,14 @@ protected:
     }
 
     std::variant<config, early_exit> run(const std::vector<std::string>& args) {
-        return ue::app::parse_command_line(args, [this](std::string_view name) -> std::optional<std::string> {
-            auto found = env.find(std::string(name));
-            if (found == env.end()) return std::nullopt;
-            return found->second;
-        }, working);
+        return ue::app::parse_command_line(
+            args,
+            [this](std::string_view name) -> std::optional<std::string> {
+                auto found = env.find(std::string(name));
+                if (found == env.end()) return std::nullopt;
+                return found->second;
+            },
+            working);
     }
 
     // The rockset source with its URL, plus `args`, plus the SHA.
@@ -117,11 +118,11 @@ TEST_F(Cli, DefaultsAreThoseOfTheContract) {
     EXPECT_EQ(c.output_dir, checkout / expected_subdir);
     EXPECT_EQ(c.selection.workflows, (std::vector<std::string>{"inductor", "inductor-periodic"}));
     EXPECT_EQ(c.selection.configs, (std::vector<std::string>{
-        "aot_eager", "aot_inductor", "cpu_aot_inductor", "cpu_aot_inductor_amp_freezing",
-        "cpu_aot_inductor_freezing", "cpu_inductor", "cpu_inductor_amp_freezing", "cpu_inductor_freezing",
-        "dynamic_aot_eager", "dynamic_cpu_aot_inductor", "dynamic_cpu_aot_inductor_amp_freezing",
-        "dynamic_cpu_aot_inductor_freezing", "dynamic_cpu_inductor", "dynamic_inductor", "dynamo_eager",
-        "inductor"}));
+                                       "aot_eager", "aot_inductor", "cpu_aot_inductor", "cpu_aot_inductor_amp_freezing",
+                                       "cpu_aot_inductor_freezing", "cpu_inductor", "cpu_inductor_amp_freezing",
+                                       "cpu_inductor_freezing", "dynamic_aot_eager", "dynamic_cpu_aot_inductor",
+                                       "dynamic_cpu_aot_inductor_amp_freezing", "dynamic_cpu_aot_inductor_freezing",
+                                       "dynamic_cpu_inductor", "dynamic_inductor", "dynamo_eager", "inductor"}));
     EXPECT_EQ(c.selection.benchmarks, (std::vector<std::string>{"huggingface", "timm", "torchbench"}));
     EXPECT_EQ(c.selection.excluded, (std::vector<std::string>{"build", "runner-determinator", "unit-test", "cuda13"}));
     EXPECT_FALSE(c.columns.has_value());
@@ -139,11 +140,34 @@ TEST_F(Cli, DefaultsAreThoseOfTheContract) {
 
 TEST_F(Cli, EveryFlagReachesTheConfig) {
     fs::create_directories(working / "out");
-    const config c = parsed(rockset({"--repo", "my-org/my.repo_2", "--artifacts-url", "http://127.0.0.1:9000/mirror/",
-                                     "--output-dir", "out", "--workflow", "inductor-A100", "--workflow", "nightly",
-                                     "--config", "inductor", "--benchmark", "timm", "--exclude-job", "rocm",
-                                     "--columns", "name,accuracy,graph_breaks,calls_captured", "-j", "8",
-                                     "--ca-file", "ca.pem", "--timeout", "2.5", "--retries", "0", "--dry-run", "-v"}));
+    const config c = parsed(rockset({"--repo",
+                                     "my-org/my.repo_2",
+                                     "--artifacts-url",
+                                     "http://127.0.0.1:9000/mirror/",
+                                     "--output-dir",
+                                     "out",
+                                     "--workflow",
+                                     "inductor-A100",
+                                     "--workflow",
+                                     "nightly",
+                                     "--config",
+                                     "inductor",
+                                     "--benchmark",
+                                     "timm",
+                                     "--exclude-job",
+                                     "rocm",
+                                     "--columns",
+                                     "name,accuracy,graph_breaks,calls_captured",
+                                     "-j",
+                                     "8",
+                                     "--ca-file",
+                                     "ca.pem",
+                                     "--timeout",
+                                     "2.5",
+                                     "--retries",
+                                     "0",
+                                     "--dry-run",
+                                     "-v"}));
     EXPECT_EQ(c.repo.slug(), "my-org/my.repo_2");
     EXPECT_EQ(c.artifacts_url, "http://127.0.0.1:9000/mirror");
     EXPECT_EQ(c.output_dir, working / "out");
@@ -279,7 +303,8 @@ TEST_F(Cli, SourceMustBeKnownAndHaveAnEndpoint) {
 }
 
 TEST_F(Cli, ClickhouseNeedsItsKeyFromTheEnvironment) {
-    const std::vector<std::string> args{"--source", "clickhouse", "--query-url", "https://ch.example:8443/query?format=JSON", sha};
+    const std::vector<std::string> args{"--source", "clickhouse", "--query-url",
+                                        "https://ch.example:8443/query?format=JSON", sha};
     EXPECT_CONTAINS(refused(args), "CH_KEY_ID and CH_KEY_SECRET");
     env["CH_KEY_ID"] = "key-id";
     EXPECT_CONTAINS(refused(args), "CH_KEY_ID and CH_KEY_SECRET");
@@ -300,16 +325,21 @@ TEST_F(Cli, JobsFileReplacesTheSource) {
     EXPECT_TRUE(c.query_url.empty());
     EXPECT_EQ(parsed({"--jobs-file", (working / "jobs.json").string(), sha}).jobs_file, working / "jobs.json");
 
-    EXPECT_CONTAINS(refused({"--jobs-file", "jobs.json", "--source", "rockset", sha}), "--jobs-file replaces the job source");
-    EXPECT_CONTAINS(refused({"--jobs-file", "jobs.json", "--source", "github", sha}), "--jobs-file replaces the job source");
-    EXPECT_CONTAINS(refused({"--jobs-file", "jobs.json", "--query-url", "https://x.example", sha}), "--jobs-file replaces");
-    EXPECT_CONTAINS(refused({"--jobs-file", "absent.json", sha}), "--jobs-file '" + (working / "absent.json").string() + "': cannot read it");
+    EXPECT_CONTAINS(refused({"--jobs-file", "jobs.json", "--source", "rockset", sha}),
+                    "--jobs-file replaces the job source");
+    EXPECT_CONTAINS(refused({"--jobs-file", "jobs.json", "--source", "github", sha}),
+                    "--jobs-file replaces the job source");
+    EXPECT_CONTAINS(refused({"--jobs-file", "jobs.json", "--query-url", "https://x.example", sha}),
+                    "--jobs-file replaces");
+    EXPECT_CONTAINS(refused({"--jobs-file", "absent.json", sha}),
+                    "--jobs-file '" + (working / "absent.json").string() + "': cannot read it");
     EXPECT_CONTAINS(refused({"--jobs-file", ".", sha}), "not a regular file");
     EXPECT_CONTAINS(refused({"--jobs-file", "", sha}), "--jobs-file needs a path");
 }
 
 TEST_F(Cli, UnreadableFilesAreUsageErrors) {
-    EXPECT_CONTAINS(refused(rockset({"--ca-file", "missing.pem"})), "--ca-file '" + (working / "missing.pem").string() + "': cannot read it");
+    EXPECT_CONTAINS(refused(rockset({"--ca-file", "missing.pem"})),
+                    "--ca-file '" + (working / "missing.pem").string() + "': cannot read it");
     EXPECT_CONTAINS(refused(rockset({"--ca-file", checkout.string()})), "not a regular file");
 }
 
@@ -322,15 +352,18 @@ TEST_F(Cli, CaFileWithoutReadPermissionIsAUsageError) {
 TEST_F(Cli, QueryUrlIsHttpsOrLoopbackHttp) {
     EXPECT_CONTAINS(refused({"--source", "rockset", "--query-url", "http://lambda.example/q", sha}),
                     "http:// is accepted only for localhost");
-    for (const char* url : {"http://127.0.0.1:8080/q", "http://localhost/q", "http://[::1]:9/q", "HTTPS://Lambda.example"}) {
+    for (const char* url :
+         {"http://127.0.0.1:8080/q", "http://localhost/q", "http://[::1]:9/q", "HTTPS://Lambda.example"}) {
         EXPECT_FALSE(parsed({"--source", "rockset", "--query-url", url, sha}).query_url.empty()) << url;
     }
-    EXPECT_EQ(parsed({"--source", "rockset", "--query-url", "HTTPS://x.example/q", sha}).query_url, "https://x.example/q");
+    EXPECT_EQ(parsed({"--source", "rockset", "--query-url", "HTTPS://x.example/q", sha}).query_url,
+              "https://x.example/q");
 }
 
 TEST_F(Cli, UrlsAreChecked) {
     const std::string leaked = "hunter2-password";
-    const std::string text = refused({"--source", "rockset", "--query-url", "https://user:" + leaked + "@x.example/q", sha});
+    const std::string text =
+        refused({"--source", "rockset", "--query-url", "https://user:" + leaked + "@x.example/q", sha});
     EXPECT_CONTAINS(text, "credentials in a URL are refused");
     EXPECT_EQ(text.find(leaked), std::string::npos) << text;
 
@@ -358,7 +391,8 @@ TEST_F(Cli, RepoIsOwnerSlashName) {
 
 TEST_F(Cli, ColumnsStartWithNameWithoutEmptyOrTwice) {
     EXPECT_EQ(*parsed(rockset({"--columns", "name"})).columns, std::vector<std::string>{"name"});
-    EXPECT_EQ(*parsed(rockset({"--columns", "name, accuracy"})).columns, (std::vector<std::string>{"name", "accuracy"}));
+    EXPECT_EQ(*parsed(rockset({"--columns", "name, accuracy"})).columns,
+              (std::vector<std::string>{"name", "accuracy"}));
     EXPECT_CONTAINS(refused(rockset({"--columns", "accuracy,name"})), "the first column must be name");
     EXPECT_CONTAINS(refused(rockset({"--columns", "name,,accuracy"})), "a column name is empty");
     EXPECT_CONTAINS(refused(rockset({"--columns", "name,accuracy,"})), "a column name is empty");
@@ -382,18 +416,18 @@ TEST_F(Cli, NumbersAreInRange) {
     EXPECT_EQ(parsed(rockset({"--timeout", "3600"})).timeout, std::chrono::hours(1));
 }
 
-TEST_F(Cli, QuietAndVerboseContradict) {
-    EXPECT_CONTAINS(refused(rockset({"-q", "-v"})), "--quiet and --verbose");
-}
+TEST_F(Cli, QuietAndVerboseContradict) { EXPECT_CONTAINS(refused(rockset({"-q", "-v"})), "--quiet and --verbose"); }
 
 TEST_F(Cli, OutputDirMustExist) {
-    EXPECT_CONTAINS(refused(rockset({"--output-dir", "nowhere"})), "--output-dir '" + (working / "nowhere").string() + "': no such directory");
+    EXPECT_CONTAINS(refused(rockset({"--output-dir", "nowhere"})),
+                    "--output-dir '" + (working / "nowhere").string() + "': no such directory");
     EXPECT_CONTAINS(refused(rockset({"--output-dir", "jobs.json"})), "not a directory");
 }
 
 TEST_F(Cli, DefaultOutputDirNeedsACheckout) {
     temp_dir elsewhere;
-    const auto result = ue::app::parse_command_line(rockset({}), [](std::string_view) { return std::nullopt; }, elsewhere.path());
+    const auto result = ue::app::parse_command_line(
+        rockset({}), [](std::string_view) { return std::nullopt; }, elsewhere.path());
     ASSERT_TRUE(std::holds_alternative<early_exit>(result));
     const early_exit& exit = std::get<early_exit>(result);
     EXPECT_EQ(exit.code, exit_code::usage);
@@ -401,7 +435,8 @@ TEST_F(Cli, DefaultOutputDirNeedsACheckout) {
     EXPECT_CONTAINS(exit.text, "--output-dir");
     // With --output-dir, no checkout is needed.
     fs::create_directories(elsewhere.path() / "out");
-    const auto given = ue::app::parse_command_line(rockset({"--output-dir", "out"}), [](std::string_view) { return std::nullopt; }, elsewhere.path());
+    const auto given = ue::app::parse_command_line(
+        rockset({"--output-dir", "out"}), [](std::string_view) { return std::nullopt; }, elsewhere.path());
     ASSERT_TRUE(std::holds_alternative<config>(given));
     EXPECT_EQ(std::get<config>(given).output_dir, elsewhere.path() / "out");
 }
@@ -446,18 +481,39 @@ TEST_F(Cli, HelpExplainsEverythingAndExitsZero) {
         for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 80U) << line;
         EXPECT_CONTAINS(help, "refresh PyTorch's expected-accuracy CSVs");
         EXPECT_CONTAINS(help, "Usage: update-expected [OPTIONS] SHA");
-        for (const char* flag : {"--branch", "--allow-partial", "--repo", "--source", "--query-url", "--jobs-file", "--artifacts-url", "--output-dir",
-                                 "--workflow", "--config", "--benchmark", "--exclude-job", "--columns", "-j,--concurrency",
-                                 "--ca-file", "--timeout", "--retries", "--dry-run", "-q,--quiet", "-v,--verbose",
-                                 "--cache-dir", "--no-cache", "--progress", "--summary-json", "--version", "--help"}) {
+        for (const char* flag : {"--branch",    "--allow-partial", "--repo",       "--source",         "--query-url",
+                                 "--jobs-file", "--artifacts-url", "--output-dir", "--workflow",       "--config",
+                                 "--benchmark", "--exclude-job",   "--columns",    "-j,--concurrency", "--ca-file",
+                                 "--timeout",   "--retries",       "--dry-run",    "-q,--quiet",       "-v,--verbose",
+                                 "--cache-dir", "--no-cache",      "--progress",   "--summary-json",   "--version",
+                                 "--help"}) {
             EXPECT_CONTAINS(help, flag);
         }
-        for (const char* fact : {"default pytorch/pytorch", "https://gha-artifacts.s3.amazonaws.com", "default 16",
-                                 "default 30", "default 4", "inductor, inductor-periodic", "huggingface, timm, torchbench",
-                                 "build, runner-determinator, unit-test, cuda13", "name,accuracy,graph_breaks",
-                                 "dynamic_cpu_aot_inductor_amp_freezing", "CH_KEY_ID", "CH_KEY_SECRET", "HTTPS_PROXY",
-                                 "NO_PROXY", "SSL_CERT_FILE", "GITHUB_TOKEN", "GH_TOKEN", "https://api.github.com",
-                                 "`latest`", "default main", "some wanted jobs have not completed", "XDG_CACHE_HOME", "NO_COLOR", "75 ", "130",
+        for (const char* fact : {"default pytorch/pytorch",
+                                 "https://gha-artifacts.s3.amazonaws.com",
+                                 "default 16",
+                                 "default 30",
+                                 "default 4",
+                                 "inductor, inductor-periodic",
+                                 "huggingface, timm, torchbench",
+                                 "build, runner-determinator, unit-test, cuda13",
+                                 "name,accuracy,graph_breaks",
+                                 "dynamic_cpu_aot_inductor_amp_freezing",
+                                 "CH_KEY_ID",
+                                 "CH_KEY_SECRET",
+                                 "HTTPS_PROXY",
+                                 "NO_PROXY",
+                                 "SSL_CERT_FILE",
+                                 "GITHUB_TOKEN",
+                                 "GH_TOKEN",
+                                 "https://api.github.com",
+                                 "`latest`",
+                                 "default main",
+                                 "some wanted jobs have not completed",
+                                 "XDG_CACHE_HOME",
+                                 "NO_COLOR",
+                                 "75 ",
+                                 "130",
                                  "143"}) {
             EXPECT_CONTAINS(help, fact);
         }
@@ -506,8 +562,10 @@ TEST_F(Cli, ParserErrorsAreUsageErrorsNamingTheFlag) {
     EXPECT_CONTAINS(refused(rockset({"--dry-run=maybe"})), "--dry-run");
     EXPECT_CONTAINS(refused(rockset({"--dry-run=a\nb"})), "a\\x0ab");  // still one line
     // A forgotten value would otherwise take the next flag as its value and drop that flag.
-    EXPECT_CONTAINS(refused(rockset({"--exclude-job", "--dry-run"})), "--exclude-job needs a value, but the option --dry-run came next");
-    EXPECT_CONTAINS(refused(rockset({"--output-dir", "-q"})), "--output-dir needs a value, but the option -q came next");
+    EXPECT_CONTAINS(refused(rockset({"--exclude-job", "--dry-run"})),
+                    "--exclude-job needs a value, but the option --dry-run came next");
+    EXPECT_CONTAINS(refused(rockset({"--output-dir", "-q"})),
+                    "--output-dir needs a value, but the option -q came next");
     EXPECT_CONTAINS(refused(rockset({"--columns", "--retries=3"})), "the option --retries came next");
 }
 
@@ -540,21 +598,22 @@ TEST_F(Cli, SecretsNeverAppearInAnyText) {
     streamed << c.creds.github_token << c.creds.clickhouse_key_id << c.creds.clickhouse_key_secret << ue::secret();
     EXPECT_EQ(streamed.str(), "<redacted><redacted><redacted><unset>");
 
-    for (const std::vector<std::string>& bad : {std::vector<std::string>{sha, "--branch", "x"}, {"--bogus", sha},
+    for (const std::vector<std::string>& bad : {std::vector<std::string>{sha, "--branch", "x"},
+                                                {"--bogus", sha},
                                                 {"latest", "--source", "rockset", "--query-url", "https://x.example"},
                                                 {"--help"},
-                                                {"--source", "clickhouse", sha}, {"--jobs-file", "nope", sha}}) {
+                                                {"--source", "clickhouse", sha},
+                                                {"--jobs-file", "nope", sha}}) {
         absent(std::get<early_exit>(run(bad)).text);
     }
 }
 
 TEST_F(Cli, DescribeNamesEverySetting) {
     const std::string text = ue::app::describe(parsed({"--jobs-file", "jobs.json", "--exclude-job", "none", sha}));
-    for (const std::string& line : std::vector<std::string>{"source: jobs-file\n", "jobs file: " + (working / "jobs.json").string() + "\n",
-                                    "excluded jobs: (none)\n", "repo: pytorch/pytorch\n", "concurrency: 16\n",
-                                    "timeout: 30000 ms per stage\n", "retries: 4\n", "dry run: no\n",
-                                    "allow partial: no\n",
-                                    "GITHUB_TOKEN/GH_TOKEN: unset\n"}) {
+    for (const std::string& line : std::vector<std::string>{
+             "source: jobs-file\n", "jobs file: " + (working / "jobs.json").string() + "\n", "excluded jobs: (none)\n",
+             "repo: pytorch/pytorch\n", "concurrency: 16\n", "timeout: 30000 ms per stage\n", "retries: 4\n",
+             "dry run: no\n", "allow partial: no\n", "GITHUB_TOKEN/GH_TOKEN: unset\n"}) {
         EXPECT_CONTAINS(text, line);
     }
 }

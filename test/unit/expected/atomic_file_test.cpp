@@ -152,8 +152,7 @@ TEST(ReplaceFile, AFailedWriteKeepsTheOldFileAndLeavesNoTempFile) {
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, std::errc::file_too_large);
     EXPECT_NE(r.error().message.find(path.string()), std::string::npos) << r.error().message;
-    EXPECT_NE(r.error().message.find("cannot write temporary file"), std::string::npos)
-        << r.error().message;
+    EXPECT_NE(r.error().message.find("cannot write temporary file"), std::string::npos) << r.error().message;
     EXPECT_EQ(read_text(path), "old\n");
     EXPECT_EQ(temp_dir::entries(dir.path()), names{"f.csv"});
 }

@@ -31,11 +31,11 @@ existing_file parse_ok(std::string_view content) {
 TEST(ParseExpectedFile, TheHeaderIsTheSchemaAndBlankLinesAreSkipped) {
     const auto file = parse_ok(pytorch_file);
     ASSERT_TRUE(file.schema);
-    EXPECT_EQ(file.schema->columns, (std::vector<std::string>{"name", "accuracy", "graph_breaks",
-                                                              "calls_captured", "fallbacks_to_eager"}));
+    EXPECT_EQ(file.schema->columns,
+              (std::vector<std::string>{"name", "accuracy", "graph_breaks", "calls_captured", "fallbacks_to_eager"}));
     EXPECT_EQ(file.schema->name_index, 0u);
     EXPECT_EQ(file.rows, (std::vector<row>{{"AlbertForMaskedLM", "pass", "7", "120", "0"},
-                                          {"Qwen/Qwen3-0.6B", "fail_accuracy", "0", "", ""}}));
+                                           {"Qwen/Qwen3-0.6B", "fail_accuracy", "0", "", ""}}));
 }
 
 TEST(ParseExpectedFile, ReadsWhatTheWriterWrites) {
@@ -156,8 +156,7 @@ TEST(ContentToWrite, APartialPhaseIsLeftAloneUnlessAllowed) {
     EXPECT_FALSE(content_to_write(t, "inference", &old, false));
     EXPECT_EQ(content_to_write(t, "inference", &old, true),
               "name,accuracy,graph_breaks\n\n\n\na,pass,0\n\n\n\nb,fail_accuracy,9\n");
-    EXPECT_EQ(content_to_write(t, "inference", nullptr, true),
-              "name,accuracy,graph_breaks\n\n\n\nb,fail_accuracy,9\n");
+    EXPECT_EQ(content_to_write(t, "inference", nullptr, true), "name,accuracy,graph_breaks\n\n\n\nb,fail_accuracy,9\n");
 }
 
 TEST(ContentToWrite, AnAbsentPhaseIsNeverWritten) {
@@ -188,8 +187,9 @@ TEST(ExpectedFiles, AnUpdateRoundTripsThroughTheDisk) {
     ASSERT_TRUE(content);
     const auto w = replace_file(path, *content, {.create_parent = true});
     ASSERT_TRUE(w) << w.error().message;
-    EXPECT_EQ(read_text(path), "name,accuracy,graph_breaks\n\n\n\nAlbertForMaskedLM,pass,7\n\n\n\n"
-                               "YituTechConvBert,pass,7\n");
+    EXPECT_EQ(read_text(path),
+              "name,accuracy,graph_breaks\n\n\n\nAlbertForMaskedLM,pass,7\n\n\n\n"
+              "YituTechConvBert,pass,7\n");
     const auto back = read_expected_file(path);
     ASSERT_TRUE(back && back.value());
     EXPECT_EQ(back.value()->rows.size(), 2u);

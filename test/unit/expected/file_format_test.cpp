@@ -13,9 +13,9 @@ TEST(FormatExpectedFile, MatchesTheLayoutOfDomainSection6) {
         "AlbertForMaskedLM,pass,7\n"
         "\n\n\n"
         "YituTechConvBert,pass,7\n";
-    EXPECT_EQ(format_expected_file(default_schema(), {{"YituTechConvBert", "pass", "7"},
-                                                      {"AlbertForMaskedLM", "pass", "7"}}),
-              want);
+    EXPECT_EQ(
+        format_expected_file(default_schema(), {{"YituTechConvBert", "pass", "7"}, {"AlbertForMaskedLM", "pass", "7"}}),
+        want);
 }
 
 TEST(FormatExpectedFile, NoRowsGiveAHeaderOnlyFile) {
@@ -25,22 +25,24 @@ TEST(FormatExpectedFile, NoRowsGiveAHeaderOnlyFile) {
 TEST(FormatExpectedFile, SortsByNameInByteOrder) {
     // Upper case before lower case, '/' and digits where ASCII puts them, UTF-8 after ASCII
     // (a signed-char comparison would put "\xc3\xa9" first).
-    const auto out = format_expected_file(schema{{"name"}, 0}, {{"b"}, {"\xc3\xa9t\xc3\xa9"}, {"Qwen/Qwen3-0.6B"},
-                                                                {"B"}, {"a"}, {"Qwen3"}, {"10"}, {"9"}});
-    EXPECT_EQ(out, "name\n\n\n\n10\n\n\n\n9\n\n\n\nB\n\n\n\nQwen/Qwen3-0.6B\n\n\n\nQwen3\n\n\n\n"
-                   "a\n\n\n\nb\n\n\n\n\xc3\xa9t\xc3\xa9\n");
+    const auto out = format_expected_file(
+        schema{{"name"}, 0},
+        {{"b"}, {"\xc3\xa9t\xc3\xa9"}, {"Qwen/Qwen3-0.6B"}, {"B"}, {"a"}, {"Qwen3"}, {"10"}, {"9"}});
+    EXPECT_EQ(out,
+              "name\n\n\n\n10\n\n\n\n9\n\n\n\nB\n\n\n\nQwen/Qwen3-0.6B\n\n\n\nQwen3\n\n\n\n"
+              "a\n\n\n\nb\n\n\n\n\xc3\xa9t\xc3\xa9\n");
 }
 
 TEST(FormatExpectedFile, EqualNamesKeepTheGivenOrder) {
-    const auto out = format_expected_file(default_schema(), {{"m", "pass", "1"},
-                                                             {"a", "pass", "0"},
-                                                             {"m", "fail_accuracy", "2"},
-                                                             {"m", "eager_fail", "3"}});
-    EXPECT_EQ(out, "name,accuracy,graph_breaks\n\n\n\n"
-                   "a,pass,0\n\n\n\n"
-                   "m,pass,1\n\n\n\n"
-                   "m,fail_accuracy,2\n\n\n\n"
-                   "m,eager_fail,3\n");
+    const auto out = format_expected_file(
+        default_schema(),
+        {{"m", "pass", "1"}, {"a", "pass", "0"}, {"m", "fail_accuracy", "2"}, {"m", "eager_fail", "3"}});
+    EXPECT_EQ(out,
+              "name,accuracy,graph_breaks\n\n\n\n"
+              "a,pass,0\n\n\n\n"
+              "m,pass,1\n\n\n\n"
+              "m,fail_accuracy,2\n\n\n\n"
+              "m,eager_fail,3\n");
 }
 
 TEST(FormatExpectedFile, EqualNamesKeepTheGivenOrderInLargeTables) {
@@ -57,13 +59,12 @@ TEST(FormatExpectedFile, EqualNamesKeepTheGivenOrderInLargeTables) {
 TEST(FormatExpectedFile, QuotesOnlyFieldsThatNeedIt) {
     const auto out = format_expected_file(
         default_schema(),
-        {{"plain", "with space", ""},
-         {"comma,name", "say \"hi\"", "0"},
-         {"line\nbreak", "cr\rhere", "'single'"}});
-    EXPECT_EQ(out, "name,accuracy,graph_breaks\n\n\n\n"
-                   "\"comma,name\",\"say \"\"hi\"\"\",0\n\n\n\n"
-                   "\"line\nbreak\",\"cr\rhere\",'single'\n\n\n\n"
-                   "plain,with space,\n");
+        {{"plain", "with space", ""}, {"comma,name", "say \"hi\"", "0"}, {"line\nbreak", "cr\rhere", "'single'"}});
+    EXPECT_EQ(out,
+              "name,accuracy,graph_breaks\n\n\n\n"
+              "\"comma,name\",\"say \"\"hi\"\"\",0\n\n\n\n"
+              "\"line\nbreak\",\"cr\rhere\",'single'\n\n\n\n"
+              "plain,with space,\n");
 }
 
 TEST(FormatExpectedFile, WritesTheSchemaOrderAndSortsByTheNameColumnWhereverItIs) {
@@ -86,14 +87,15 @@ TEST(MergePartial, ArrivedRowsReplaceTheirNamesakesAndOthersStay) {
 }
 
 TEST(MergePartial, ANameRepeatedOnEitherSideIsReplacedAsAWhole) {
-    const std::vector<row> existing{{"dup", "pass", "0"}, {"keep", "pass", "0"}, {"dup", "pass", "1"},
-                                    {"twice", "old", "1"}, {"twice", "old", "2"}};
+    const std::vector<row> existing{{"dup", "pass", "0"},
+                                    {"keep", "pass", "0"},
+                                    {"dup", "pass", "1"},
+                                    {"twice", "old", "1"},
+                                    {"twice", "old", "2"}};
     const std::vector<row> arrived{{"twice", "new", "9"}, {"dup", "new", "3"}, {"dup", "new", "4"}};
-    EXPECT_EQ(merge_partial(existing, arrived, 0),
-              (std::vector<row>{{"keep", "pass", "0"},
-                                {"twice", "new", "9"},
-                                {"dup", "new", "3"},
-                                {"dup", "new", "4"}}));
+    EXPECT_EQ(
+        merge_partial(existing, arrived, 0),
+        (std::vector<row>{{"keep", "pass", "0"}, {"twice", "new", "9"}, {"dup", "new", "3"}, {"dup", "new", "4"}}));
 }
 
 TEST(MergePartial, RepeatedExistingNamesThatDidNotArriveAllStay) {
@@ -104,13 +106,12 @@ TEST(MergePartial, RepeatedExistingNamesThatDidNotArriveAllStay) {
 
 TEST(MergePartial, UsesTheNameColumnOfTheSchema) {
     const std::vector<row> existing{{"pass", "a"}, {"pass", "b"}};
-    EXPECT_EQ(merge_partial(existing, {{"fail", "a"}}, 1),
-              (std::vector<row>{{"pass", "b"}, {"fail", "a"}}));
+    EXPECT_EQ(merge_partial(existing, {{"fail", "a"}}, 1), (std::vector<row>{{"pass", "b"}, {"fail", "a"}}));
 }
 
 TEST(ResolveSchema, ExistingHeaderThenRequestedThenDefault) {
-    const auto existing = schema::from_header({"name", "accuracy", "graph_breaks", "calls_captured",
-                                               "fallbacks_to_eager"});
+    const auto existing =
+        schema::from_header({"name", "accuracy", "graph_breaks", "calls_captured", "fallbacks_to_eager"});
     const auto requested = schema::from_header({"name", "accuracy"});
     ASSERT_TRUE(existing && requested);
     EXPECT_EQ(resolve_schema(existing, requested), *existing);

@@ -31,8 +31,7 @@ public:
     // Names of the entries of `dir` (hidden ones too: that is where temporary files would hide).
     static std::set<std::string> entries(const std::filesystem::path& dir) {
         std::set<std::string> names;
-        for (const auto& e : std::filesystem::directory_iterator(dir))
-            names.insert(e.path().filename().string());
+        for (const auto& e : std::filesystem::directory_iterator(dir)) names.insert(e.path().filename().string());
         return names;
     }
 

@@ -5,22 +5,20 @@
 namespace ue::jobs {
 namespace {
 
-suite_plan plan_of(std::string suite, std::string benchmark, std::uint32_t count)
-{
+suite_plan plan_of(std::string suite, std::string benchmark, std::uint32_t count) {
     return {baseline::main, std::move(suite), std::move(benchmark), count, {}};
 }
 
-candidate job(std::string machine)
-{
+candidate job(std::string machine) {
     return {job_row{"inductor", "n", 41234567890, 2, 15123456789, {}, {}, {}, true}, std::move(machine)};
 }
 
-TEST(ArtifactUrl, ExactBytes)
-{
-    auto const plan = plan_of("inductor_huggingface", "huggingface", 3);
-    auto const expected = "https://gha-artifacts.s3.amazonaws.com/pytorch/pytorch/15123456789/2/artifact/"
-                          "test-reports-test-inductor_huggingface-2-3-linux.g5.4xlarge.nvidia.gpu_41234567890.zip";
-    auto const j = job("linux.g5.4xlarge.nvidia.gpu");
+TEST(ArtifactUrl, ExactBytes) {
+    const auto plan = plan_of("inductor_huggingface", "huggingface", 3);
+    const auto expected =
+        "https://gha-artifacts.s3.amazonaws.com/pytorch/pytorch/15123456789/2/artifact/"
+        "test-reports-test-inductor_huggingface-2-3-linux.g5.4xlarge.nvidia.gpu_41234567890.zip";
+    const auto j = job("linux.g5.4xlarge.nvidia.gpu");
     EXPECT_EQ(artifact_url("https://gha-artifacts.s3.amazonaws.com", "pytorch/pytorch", plan, 2, j), expected);
     EXPECT_EQ(artifact_url("https://gha-artifacts.s3.amazonaws.com/", "pytorch/pytorch", plan, 2, j), expected);
     EXPECT_EQ(artifact_url("http://127.0.0.1:8080/mirror//", "o/r", plan, 1, j),
@@ -28,23 +26,21 @@ TEST(ArtifactUrl, ExactBytes)
               "test-reports-test-inductor_huggingface-1-3-linux.g5.4xlarge.nvidia.gpu_41234567890.zip");
 }
 
-TEST(ArtifactUrl, OddMachineNamesAreEncoded)
-{
-    auto const plan = plan_of("inductor_timm", "timm", 1);
-    EXPECT_EQ(artifact_url("http://h", "o/r", plan, 1, job("a b/c?%~")),
-              "http://h/o/r/15123456789/2/artifact/test-reports-test-inductor_timm-1-1-a%20b%2Fc%3F%25~_41234567890.zip");
+TEST(ArtifactUrl, OddMachineNamesAreEncoded) {
+    const auto plan = plan_of("inductor_timm", "timm", 1);
+    EXPECT_EQ(
+        artifact_url("http://h", "o/r", plan, 1, job("a b/c?%~")),
+        "http://h/o/r/15123456789/2/artifact/test-reports-test-inductor_timm-1-1-a%20b%2Fc%3F%25~_41234567890.zip");
 }
 
-TEST(EntryNames, PerPhaseWithTimmModels)
-{
+TEST(EntryNames, PerPhaseWithTimmModels) {
     EXPECT_EQ(entry_file_name(phase::training, "timm"), "training_timm_models.csv");
     EXPECT_EQ(entry_file_name(phase::inference, "huggingface"), "inference_huggingface.csv");
     EXPECT_EQ(entry_file_name(phase::training, "torchbench"), "training_torchbench.csv");
     EXPECT_EQ(to_string(phase::inference), "inference");
 }
 
-TEST(EntryNames, PhaseOfAnEntry)
-{
+TEST(EntryNames, PhaseOfAnEntry) {
     EXPECT_EQ(entry_phase("test/test-reports/training_timm_models.csv", "timm"), phase::training);
     EXPECT_EQ(entry_phase("test-reports/inference_timm_models.csv", "timm"), phase::inference);
     EXPECT_EQ(entry_phase("test/test-reports/inference_huggingface.csv", "huggingface"), phase::inference);
@@ -57,5 +53,5 @@ TEST(EntryNames, PhaseOfAnEntry)
     }
 }
 
-} // namespace
-} // namespace ue::jobs
+}  // namespace
+}  // namespace ue::jobs

@@ -9,9 +9,8 @@
 namespace ue::jobs {
 namespace {
 
-TEST(JobName, ParsesTheLastPart)
-{
-    auto const n = parse_job_name(
+TEST(JobName, ParsesTheLastPart) {
+    const auto n = parse_job_name(
         "linux-jammy-cuda12.8-py3.10-gcc9-sm86 / test (inductor_huggingface, 2, 3, linux.g5.4xlarge.nvidia.gpu)", 1024);
     ASSERT_EQ(n.status, name_status::ok);
     EXPECT_EQ(n.suite, "inductor_huggingface");
@@ -20,20 +19,18 @@ TEST(JobName, ParsesTheLastPart)
     EXPECT_EQ(n.machine, "linux.g5.4xlarge.nvidia.gpu");
 }
 
-TEST(JobName, ExtraFieldsAndTestInTheBuildPart)
-{
-    auto const extra = parse_job_name("b / test (inductor_timm, 1, 2, m, unstable, x)", 1024);
+TEST(JobName, ExtraFieldsAndTestInTheBuildPart) {
+    const auto extra = parse_job_name("b / test (inductor_timm, 1, 2, m, unstable, x)", 1024);
     ASSERT_EQ(extra.status, name_status::ok);
     EXPECT_EQ(extra.machine, "m");
-    auto const nested = parse_job_name("a / test (dynamo_eager_timm, 9, 9, z) / test (inductor_timm,1,2,m)", 1024);
+    const auto nested = parse_job_name("a / test (dynamo_eager_timm, 9, 9, z) / test (inductor_timm,1,2,m)", 1024);
     ASSERT_EQ(nested.status, name_status::ok);
     EXPECT_EQ(nested.suite, "inductor_timm");
     EXPECT_EQ(nested.shard, 1u);
     EXPECT_EQ(nested.num_shards, 2u);
 }
 
-TEST(JobName, OtherShapesAreNotTestJobs)
-{
+TEST(JobName, OtherShapesAreNotTestJobs) {
     for (std::string_view name :
          {"test (inductor_timm, 1, 2, m)", "b/test (inductor_timm, 1, 2, m)", "b / test (inductor_timm, 1, 2, m) / x",
           "b / test(inductor_timm, 1, 2, m)", "b / test (inductor_timm, 1, 2, m", "b / test (inductor_timm, 1, 2, m) ",
@@ -43,8 +40,7 @@ TEST(JobName, OtherShapesAreNotTestJobs)
     }
 }
 
-TEST(JobName, BadShardNumbers)
-{
+TEST(JobName, BadShardNumbers) {
     for (std::string_view name :
          {"b / test (s, x, 2, m)", "b / test (s, 1, two, m)", "b / test (s, 0, 2, m)", "b / test (s, 3, 2, m)",
           "b / test (s, -1, 2, m)", "b / test (s, +1, 2, m)", "b / test (s, 1.0, 2, m)", "b / test (s, , 2, m)",
@@ -55,24 +51,22 @@ TEST(JobName, BadShardNumbers)
 }
 
 job_row row(std::string job_name, std::uint64_t workflow_id = 100, std::uint64_t attempt = 1, std::uint64_t id = 1,
-            std::string workflow = "inductor")
-{
+            std::string workflow = "inductor") {
     return {std::move(workflow), std::move(job_name), id, attempt, workflow_id, {}, {}, {}, true};
 }
 
-std::string name(std::string_view suite, int shard, int count, std::string_view build = "linux-jammy-cuda12.8-py3.10-gcc9-sm86")
-{
-    return std::string(build) + " / test (" + std::string(suite) + ", " + std::to_string(shard) + ", "
-           + std::to_string(count) + ", linux.g5.4xlarge.nvidia.gpu)";
+std::string name(std::string_view suite, int shard, int count,
+                 std::string_view build = "linux-jammy-cuda12.8-py3.10-gcc9-sm86") {
+    return std::string(build) + " / test (" + std::string(suite) + ", " + std::to_string(shard) + ", " +
+           std::to_string(count) + ", linux.g5.4xlarge.nvidia.gpu)";
 }
 
-TEST(Selection, WantedWorkflowsOnly)
-{
-    std::vector<job_row> const rows{row(name("inductor_timm", 1, 1), 1, 1, 1, "inductor"),
+TEST(Selection, WantedWorkflowsOnly) {
+    const std::vector<job_row> rows{row(name("inductor_timm", 1, 1), 1, 1, 1, "inductor"),
                                     row(name("inductor_timm", 1, 1), 2, 1, 2, "inductor-periodic"),
                                     row(name("inductor_timm", 1, 1), 3, 1, 3, "trunk"),
                                     row(name("inductor_timm", 1, 1), 4, 1, 4, "Inductor")};
-    auto const plan = select_jobs(rows, {});
+    const auto plan = select_jobs(rows, {});
     ASSERT_EQ(plan.suites.size(), 1u);
     ASSERT_EQ(plan.suites[0].shards.at(0).size(), 2u);
     EXPECT_EQ(plan.suites[0].shards[0][0].row.id, 2u);
@@ -80,31 +74,36 @@ TEST(Selection, WantedWorkflowsOnly)
     EXPECT_EQ(plan.skipped[skip_reason::other_workflow], 2u);
 }
 
-TEST(Selection, EveryDefaultExclusion)
-{
-    for (std::string_view build : {"linux-build", "runner-determinator", "x-unit-test", "linux-jammy-cuda13.0-py3.10"}) {
-        std::vector<job_row> const rows{row(name("inductor_timm", 1, 1, build))};
-        auto const plan = select_jobs(rows, {});
+TEST(Selection, EveryDefaultExclusion) {
+    for (std::string_view build :
+         {"linux-build", "runner-determinator", "x-unit-test", "linux-jammy-cuda13.0-py3.10"}) {
+        const std::vector<job_row> rows{row(name("inductor_timm", 1, 1, build))};
+        const auto plan = select_jobs(rows, {});
         EXPECT_TRUE(plan.suites.empty()) << build;
         EXPECT_EQ(plan.skipped[skip_reason::excluded], 1u) << build;
     }
     // Case-sensitive, and the list can be emptied.
-    std::vector<job_row> const rows{row(name("inductor_timm", 1, 1, "BUILD-cuda13")), row(name("inductor_timm", 1, 1, "x-Build"), 2)};
+    const std::vector<job_row> rows{row(name("inductor_timm", 1, 1, "BUILD-cuda13")),
+                                    row(name("inductor_timm", 1, 1, "x-Build"), 2)};
     EXPECT_EQ(select_jobs(rows, {}).skipped[skip_reason::excluded], 1u);
     selection_options none;
     none.excluded.clear();
-    auto const plan = select_jobs(rows, none);
+    const auto plan = select_jobs(rows, none);
     EXPECT_EQ(plan.skipped.total(), 0u);
     ASSERT_EQ(plan.suites.size(), 1u);
     EXPECT_EQ(plan.suites[0].shards[0].size(), 2u);
 }
 
-TEST(Selection, CountsOddNamesAndSuites)
-{
-    std::vector<job_row> const rows{row("lint"), row("b / test (inductor_timm, 3, 2, m)"), row(name("inductor_timm_perf", 1, 1)),
-                                    row(name("foo_timm", 1, 1)), row(name("inductor_foo", 1, 1)), row(name("timm", 1, 1)),
-                                    row(name("_timm", 1, 1)), row(name("inductor_timm", 1, 1))};
-    auto const plan = select_jobs(rows, {});
+TEST(Selection, CountsOddNamesAndSuites) {
+    const std::vector<job_row> rows{row("lint"),
+                                    row("b / test (inductor_timm, 3, 2, m)"),
+                                    row(name("inductor_timm_perf", 1, 1)),
+                                    row(name("foo_timm", 1, 1)),
+                                    row(name("inductor_foo", 1, 1)),
+                                    row(name("timm", 1, 1)),
+                                    row(name("_timm", 1, 1)),
+                                    row(name("inductor_timm", 1, 1))};
+    const auto plan = select_jobs(rows, {});
     EXPECT_EQ(plan.skipped[skip_reason::not_a_test_job], 1u);
     EXPECT_EQ(plan.skipped[skip_reason::bad_shard], 1u);
     EXPECT_EQ(plan.skipped[skip_reason::other_suite], 5u);
@@ -113,14 +112,12 @@ TEST(Selection, CountsOddNamesAndSuites)
     EXPECT_EQ(plan.suites[0].benchmark, "timm");
 }
 
-TEST(Selection, EveryDefaultSuite)
-{
-    selection_options const options;
+TEST(Selection, EveryDefaultSuite) {
+    const selection_options options;
     std::vector<job_row> rows;
-    for (auto const& config : options.configs)
-        for (auto const& benchmark : options.benchmarks)
-            rows.push_back(row(name(config + "_" + benchmark, 1, 1)));
-    auto const plan = select_jobs(rows, options);
+    for (const auto& config : options.configs)
+        for (const auto& benchmark : options.benchmarks) rows.push_back(row(name(config + "_" + benchmark, 1, 1)));
+    const auto plan = select_jobs(rows, options);
     EXPECT_EQ(plan.skipped.total(), 0u);
     ASSERT_EQ(plan.suites.size(), 16u * 3u);
     EXPECT_EQ(plan.suites[0].suite, "aot_eager_huggingface");
@@ -128,13 +125,12 @@ TEST(Selection, EveryDefaultSuite)
     EXPECT_EQ(plan.suites.back().suite, "inductor_torchbench");
 }
 
-TEST(Selection, RocmInAnyCaseIsItsOwnBaseline)
-{
-    std::vector<job_row> const rows{row(name("inductor_timm", 1, 2, "linux-jammy-rocm-py3"), 5),
+TEST(Selection, RocmInAnyCaseIsItsOwnBaseline) {
+    const std::vector<job_row> rows{row(name("inductor_timm", 1, 2, "linux-jammy-rocm-py3"), 5),
                                     row(name("inductor_timm", 2, 2, "linux-ROCm6.2"), 6),
                                     row(name("inductor_timm", 1, 2, "rOcM"), 7), row(name("inductor_timm", 1, 1), 1),
                                     row(name("inductor_timm", 1, 4, "roc-m"), 2)};
-    auto const plan = select_jobs(rows, {});
+    const auto plan = select_jobs(rows, {});
     ASSERT_EQ(plan.suites.size(), 2u);
     EXPECT_EQ(plan.suites[0].base, baseline::main);
     EXPECT_EQ(plan.suites[0].shard_count, 4u);
@@ -145,38 +141,37 @@ TEST(Selection, RocmInAnyCaseIsItsOwnBaseline)
     EXPECT_EQ(plan.skipped[skip_reason::other_shard_count], 1u);
 }
 
-TEST(Selection, NewestFirstWithTies)
-{
-    std::vector<job_row> const rows{row(name("inductor_timm", 1, 1), 100, 1, 10), row(name("inductor_timm", 1, 1), 100, 2, 5),
-                                    row(name("inductor_timm", 1, 1), 101, 1, 1), row(name("inductor_timm", 1, 1), 100, 2, 7),
-                                    row(name("inductor_timm", 1, 1), 99, 9, 99)};
-    auto const plan = select_jobs(rows, {});
+TEST(Selection, NewestFirstWithTies) {
+    const std::vector<job_row> rows{
+        row(name("inductor_timm", 1, 1), 100, 1, 10), row(name("inductor_timm", 1, 1), 100, 2, 5),
+        row(name("inductor_timm", 1, 1), 101, 1, 1), row(name("inductor_timm", 1, 1), 100, 2, 7),
+        row(name("inductor_timm", 1, 1), 99, 9, 99)};
+    const auto plan = select_jobs(rows, {});
     ASSERT_EQ(plan.suites.size(), 1u);
-    auto const& c = plan.suites[0].shards.at(0);
+    const auto& c = plan.suites[0].shards.at(0);
     ASSERT_EQ(c.size(), 5u);
     std::vector<std::uint64_t> ids;
-    for (auto const& x : c)
-        ids.push_back(x.row.id);
+    for (const auto& x : c) ids.push_back(x.row.id);
     EXPECT_EQ(ids, (std::vector<std::uint64_t>{1, 7, 5, 10, 99}));
 }
 
-TEST(Selection, DuplicatesAreCountedOnce)
-{
-    std::vector<job_row> const rows{row(name("inductor_timm", 1, 1), 100, 1, 10), row(name("inductor_timm", 1, 1), 100, 1, 10)};
-    auto const plan = select_jobs(rows, {});
+TEST(Selection, DuplicatesAreCountedOnce) {
+    const std::vector<job_row> rows{row(name("inductor_timm", 1, 1), 100, 1, 10),
+                                    row(name("inductor_timm", 1, 1), 100, 1, 10)};
+    const auto plan = select_jobs(rows, {});
     EXPECT_EQ(plan.suites.at(0).shards.at(0).size(), 1u);
     EXPECT_EQ(plan.skipped[skip_reason::duplicate], 1u);
 }
 
-TEST(Selection, ShardCountComesFromTheNewestCandidateOfTheSuite)
-{
+TEST(Selection, ShardCountComesFromTheNewestCandidateOfTheSuite) {
     // An old run with 2 shards, a newer one with 3 whose only row is shard 3: the count is 3,
     // the old rows are ignored and shards 1 and 2 are missing.
-    std::vector<job_row> const rows{row(name("inductor_timm", 1, 2), 100, 1, 1), row(name("inductor_timm", 2, 2), 100, 1, 2),
+    const std::vector<job_row> rows{row(name("inductor_timm", 1, 2), 100, 1, 1),
+                                    row(name("inductor_timm", 2, 2), 100, 1, 2),
                                     row(name("inductor_timm", 3, 3), 200, 1, 3)};
-    auto const plan = select_jobs(rows, {});
+    const auto plan = select_jobs(rows, {});
     ASSERT_EQ(plan.suites.size(), 1u);
-    auto const& s = plan.suites[0];
+    const auto& s = plan.suites[0];
     EXPECT_EQ(s.shard_count, 3u);
     ASSERT_EQ(s.shards.size(), 3u);
     EXPECT_TRUE(s.shards[0].empty());
@@ -188,14 +183,13 @@ TEST(Selection, ShardCountComesFromTheNewestCandidateOfTheSuite)
     EXPECT_EQ(plan.skipped[skip_reason::other_shard_count], 2u);
 }
 
-TEST(Selection, MissingShardIsShownAndRetriesKeepNotCompletedRows)
-{
+TEST(Selection, MissingShardIsShownAndRetriesKeepNotCompletedRows) {
     auto pending = row(name("inductor_huggingface", 1, 3), 100, 2, 9);
     pending.completed = false;
-    std::vector<job_row> const rows{row(name("inductor_huggingface", 1, 3), 100, 1, 1), pending,
+    const std::vector<job_row> rows{row(name("inductor_huggingface", 1, 3), 100, 1, 1), pending,
                                     row(name("inductor_huggingface", 3, 3), 100, 1, 3)};
-    auto const plan = select_jobs(rows, {});
-    auto const& s = plan.suites.at(0);
+    const auto plan = select_jobs(rows, {});
+    const auto& s = plan.suites.at(0);
     ASSERT_EQ(s.shards.size(), 3u);
     ASSERT_EQ(s.shards[0].size(), 2u);
     EXPECT_FALSE(s.shards[0][0].row.completed);
@@ -204,8 +198,7 @@ TEST(Selection, MissingShardIsShownAndRetriesKeepNotCompletedRows)
     EXPECT_FALSE(s.complete());
 }
 
-TEST(Selection, SkipReasonsHaveNames)
-{
+TEST(Selection, SkipReasonsHaveNames) {
     EXPECT_EQ(to_string(skip_reason::other_shard_count), "other_shard_count");
     EXPECT_EQ(to_string(skip_reason::not_an_object), "not_an_object");
     skip_counts a;
@@ -218,5 +211,5 @@ TEST(Selection, SkipReasonsHaveNames)
     EXPECT_EQ(a.total(), 7u);
 }
 
-} // namespace
-} // namespace ue::jobs
+}  // namespace
+}  // namespace ue::jobs

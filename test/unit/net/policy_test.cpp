@@ -13,184 +13,188 @@ namespace {
 using std::chrono::milliseconds;
 
 attempt_report failed(std::error_code ec, stage where = stage::connect) {
-  attempt_report r;
-  r.code = ec;
-  r.where = where;
-  return r;
+    attempt_report r;
+    r.code = ec;
+    r.where = where;
+    return r;
 }
 
 attempt_report status(unsigned s) {
-  attempt_report r = failed(error::http_status, stage::done);
-  r.status = s;
-  r.response_started = true;
-  return r;
+    attempt_report r = failed(error::http_status, stage::done);
+    r.status = s;
+    r.response_started = true;
+    return r;
 }
 
 transfer_policy with_retries(unsigned n, double uniform = 0.5) {
-  retry_settings s;
-  s.retries = n;
-  return transfer_policy(s, [uniform] { return uniform; });
+    retry_settings s;
+    s.retries = n;
+    return transfer_policy(s, [uniform] { return uniform; });
 }
 
 const std::error_code reset = std::make_error_code(std::errc::connection_reset);
 
 TEST(Policy, SuccessFinishes) {
-  auto p = with_retries(3);
-  EXPECT_EQ(p.next(attempt_report{}).what, decision::kind::finish);
-  EXPECT_EQ(p.attempt(), 1u);
+    auto p = with_retries(3);
+    EXPECT_EQ(p.next(attempt_report{}).what, decision::kind::finish);
+    EXPECT_EQ(p.attempt(), 1u);
 }
 
 TEST(Policy, StalePooledConnectionIsRetriedAtOnceWithoutCounting) {
-  transfer_policy p;  // no retries configured
-  attempt_report r = failed(reset, stage::write);
-  r.reused_connection = true;
-  const auto d = p.next(r);
-  EXPECT_EQ(d.what, decision::kind::retry);
-  EXPECT_EQ(d.delay, milliseconds{0});
-  EXPECT_EQ(p.attempt(), 1u);
+    transfer_policy p;  // no retries configured
+    attempt_report r = failed(reset, stage::write);
+    r.reused_connection = true;
+    const auto d = p.next(r);
+    EXPECT_EQ(d.what, decision::kind::retry);
+    EXPECT_EQ(d.delay, milliseconds{0});
+    EXPECT_EQ(p.attempt(), 1u);
 }
 
 TEST(Policy, PooledConnectionThatAnsweredIsNotStale) {
-  transfer_policy p;
-  attempt_report r = failed(reset, stage::body);
-  r.reused_connection = true;
-  r.response_started = true;
-  EXPECT_EQ(p.next(r).what, decision::kind::finish);
+    transfer_policy p;
+    attempt_report r = failed(reset, stage::body);
+    r.reused_connection = true;
+    r.response_started = true;
+    EXPECT_EQ(p.next(r).what, decision::kind::finish);
 }
 
 TEST(Policy, NoRetriesByDefault) {
-  transfer_policy p;
-  EXPECT_EQ(p.next(status(503)).what, decision::kind::finish);
-  EXPECT_EQ(p.next(failed(error::connect_timeout)).what, decision::kind::finish);
+    transfer_policy p;
+    EXPECT_EQ(p.next(status(503)).what, decision::kind::finish);
+    EXPECT_EQ(p.next(failed(error::connect_timeout)).what, decision::kind::finish);
 }
 
 TEST(Policy, BacksOffExponentiallyWithFullJitter) {
-  auto p = with_retries(3, 0.5);
-  const auto a = p.next(status(503));
-  EXPECT_EQ(a.what, decision::kind::retry);
-  EXPECT_EQ(a.delay, milliseconds{250});
-  EXPECT_EQ(p.attempt(), 2u);
-  EXPECT_EQ(p.next(failed(reset)).delay, milliseconds{500});
-  EXPECT_EQ(p.next(failed(error::headers_timeout, stage::headers)).delay, milliseconds{1000});
-  EXPECT_EQ(p.attempt(), 4u);
-  EXPECT_EQ(p.next(status(500)).what, decision::kind::finish);
+    auto p = with_retries(3, 0.5);
+    const auto a = p.next(status(503));
+    EXPECT_EQ(a.what, decision::kind::retry);
+    EXPECT_EQ(a.delay, milliseconds{250});
+    EXPECT_EQ(p.attempt(), 2u);
+    EXPECT_EQ(p.next(failed(reset)).delay, milliseconds{500});
+    EXPECT_EQ(p.next(failed(error::headers_timeout, stage::headers)).delay, milliseconds{1000});
+    EXPECT_EQ(p.attempt(), 4u);
+    EXPECT_EQ(p.next(status(500)).what, decision::kind::finish);
 }
 
 TEST(Policy, JitterNeverExceedsTheCeiling) {
-  retry_settings s;
-  s.retries = 30;
-  s.max_delay = milliseconds{4000};
-  transfer_policy p(s, [] { return 0.999; });
-  for (int i = 0; i < 20; ++i) EXPECT_LT(p.next(status(502)).delay, milliseconds{4000});
+    retry_settings s;
+    s.retries = 30;
+    s.max_delay = milliseconds{4000};
+    transfer_policy p(s, [] { return 0.999; });
+    for (int i = 0; i < 20; ++i) EXPECT_LT(p.next(status(502)).delay, milliseconds{4000});
 }
 
 TEST(Policy, HonoursRetryAfterUpToTheCeiling) {
-  auto p = with_retries(3);
-  attempt_report r = status(429);
-  r.retry_after = milliseconds{2000};
-  EXPECT_EQ(p.next(r).delay, milliseconds{2000});
-  r.retry_after = milliseconds{3'600'000};
-  EXPECT_EQ(p.next(r).delay, milliseconds{30'000});
+    auto p = with_retries(3);
+    attempt_report r = status(429);
+    r.retry_after = milliseconds{2000};
+    EXPECT_EQ(p.next(r).delay, milliseconds{2000});
+    r.retry_after = milliseconds{3'600'000};
+    EXPECT_EQ(p.next(r).delay, milliseconds{30'000});
 }
 
 TEST(Policy, ASpentQuotaIsLeftToTheCaller) {
-  auto p = with_retries(4);
-  for (unsigned code : {429u, 403u, 503u}) {
-    attempt_report r = status(code);
-    r.quota_exhausted = true;
-    EXPECT_EQ(p.next(r).what, decision::kind::finish) << code;
-  }
-  EXPECT_EQ(p.next(status(429)).what, decision::kind::retry);
+    auto p = with_retries(4);
+    for (unsigned code : {429u, 403u, 503u}) {
+        attempt_report r = status(code);
+        r.quota_exhausted = true;
+        EXPECT_EQ(p.next(r).what, decision::kind::finish) << code;
+    }
+    EXPECT_EQ(p.next(status(429)).what, decision::kind::retry);
 }
 
 TEST(Policy, NotThereIsRetriedAtMostOnce) {
-  auto p = with_retries(4);
-  EXPECT_EQ(p.next(status(404)).what, decision::kind::retry);
-  EXPECT_EQ(p.next(status(403)).what, decision::kind::finish);
-  EXPECT_TRUE(transfer_policy::not_there(403));
-  EXPECT_FALSE(transfer_policy::not_there(401));
+    auto p = with_retries(4);
+    EXPECT_EQ(p.next(status(404)).what, decision::kind::retry);
+    EXPECT_EQ(p.next(status(403)).what, decision::kind::finish);
+    EXPECT_TRUE(transfer_policy::not_there(403));
+    EXPECT_FALSE(transfer_policy::not_there(401));
 }
 
 TEST(Policy, PermanentFailuresAreNotRetried) {
-  const std::error_code permanent[] = {
-      error::cancelled, error::certificate_rejected, error::bad_url, error::body_too_large,
-      error::internal, std::error_code(make_error_code(boost::asio::error::host_not_found)),
-      std::make_error_code(std::io_errc::stream)};  // stands for a consumer's own error
-  for (const auto& ec : permanent) {
+    const std::error_code permanent[] = {
+        error::cancelled,
+        error::certificate_rejected,
+        error::bad_url,
+        error::body_too_large,
+        error::internal,
+        std::error_code(make_error_code(boost::asio::error::host_not_found)),
+        std::make_error_code(std::io_errc::stream)};  // stands for a consumer's own error
+    for (const auto& ec : permanent) {
+        auto p = with_retries(4);
+        EXPECT_EQ(p.next(failed(ec)).what, decision::kind::finish) << ec.message();
+    }
     auto p = with_retries(4);
-    EXPECT_EQ(p.next(failed(ec)).what, decision::kind::finish) << ec.message();
-  }
-  auto p = with_retries(4);
-  EXPECT_EQ(p.next(status(400)).what, decision::kind::finish);
+    EXPECT_EQ(p.next(status(400)).what, decision::kind::finish);
 }
 
 using verdict = resume_state::verdict;
 
 TEST(Resume, AsksForTheRestWithTheETagAndContinuesOnAMatching206) {
-  resume_state r;
-  EXPECT_FALSE(r.next_request());
-  EXPECT_EQ(r.on_head(200, "\"e1\"", "bytes", ""), verdict::deliver);
-  r.on_body(1000);
-  r.on_body(234);
-  EXPECT_FALSE(r.must_restart());
-  const auto fields = r.next_request();
-  ASSERT_TRUE(fields);
-  EXPECT_EQ(fields->first, "bytes=1234-");
-  EXPECT_EQ(fields->second, "\"e1\"");
-  EXPECT_EQ(r.on_head(206, "\"e1\"", "bytes", "bytes 1234-4999/5000"), verdict::deliver);
-  EXPECT_EQ(r.delivered(), 1234u);
-  // A second cut resumes from the new total.
-  r.on_body(100);
-  EXPECT_EQ(r.next_request()->first, "bytes=1334-");
+    resume_state r;
+    EXPECT_FALSE(r.next_request());
+    EXPECT_EQ(r.on_head(200, "\"e1\"", "bytes", ""), verdict::deliver);
+    r.on_body(1000);
+    r.on_body(234);
+    EXPECT_FALSE(r.must_restart());
+    const auto fields = r.next_request();
+    ASSERT_TRUE(fields);
+    EXPECT_EQ(fields->first, "bytes=1234-");
+    EXPECT_EQ(fields->second, "\"e1\"");
+    EXPECT_EQ(r.on_head(206, "\"e1\"", "bytes", "bytes 1234-4999/5000"), verdict::deliver);
+    EXPECT_EQ(r.delivered(), 1234u);
+    // A second cut resumes from the new total.
+    r.on_body(100);
+    EXPECT_EQ(r.next_request()->first, "bytes=1334-");
 }
 
 TEST(Resume, A206ElsewhereIsAMismatch) {
-  resume_state r;
-  r.on_head(200, "\"e\"", "bytes", "");
-  r.on_body(10);
-  ASSERT_TRUE(r.next_request());
-  EXPECT_EQ(r.on_head(206, "\"e\"", "bytes", "bytes 0-99/100"), verdict::mismatch);
-  ASSERT_TRUE(r.next_request());
-  EXPECT_EQ(r.on_head(206, "\"e\"", "bytes", "garbage"), verdict::mismatch);
+    resume_state r;
+    r.on_head(200, "\"e\"", "bytes", "");
+    r.on_body(10);
+    ASSERT_TRUE(r.next_request());
+    EXPECT_EQ(r.on_head(206, "\"e\"", "bytes", "bytes 0-99/100"), verdict::mismatch);
+    ASSERT_TRUE(r.next_request());
+    EXPECT_EQ(r.on_head(206, "\"e\"", "bytes", "garbage"), verdict::mismatch);
 }
 
 TEST(Resume, AWhole200AnsweringTheRangeRestarts) {
-  resume_state r;
-  r.on_head(200, "\"old\"", "bytes", "");
-  r.on_body(500);
-  ASSERT_TRUE(r.next_request());
-  EXPECT_EQ(r.on_head(200, "\"new\"", "bytes", ""), verdict::restart);
-  EXPECT_EQ(r.delivered(), 0u);
-  r.on_body(7);
-  EXPECT_EQ(r.next_request()->second, "\"new\"");  // the new representation's validator
+    resume_state r;
+    r.on_head(200, "\"old\"", "bytes", "");
+    r.on_body(500);
+    ASSERT_TRUE(r.next_request());
+    EXPECT_EQ(r.on_head(200, "\"new\"", "bytes", ""), verdict::restart);
+    EXPECT_EQ(r.delivered(), 0u);
+    r.on_body(7);
+    EXPECT_EQ(r.next_request()->second, "\"new\"");  // the new representation's validator
 }
 
 TEST(Resume, WithoutRangesOrAStrongETagTheConsumerRestarts) {
-  for (const auto& [etag, ranges] : std::vector<std::pair<std::string, std::string>>{
-           {"", "bytes"}, {"\"e\"", ""}, {"\"e\"", "none"}, {"W/\"e\"", "bytes"}}) {
-    resume_state r;
-    EXPECT_EQ(r.on_head(200, etag, ranges, ""), verdict::deliver);
-    EXPECT_FALSE(r.must_restart());  // nothing delivered yet
-    r.on_body(10);
-    EXPECT_TRUE(r.must_restart()) << etag << " " << ranges;
-    EXPECT_FALSE(r.next_request());
-    r.restart();
-    EXPECT_EQ(r.delivered(), 0u);
-    EXPECT_FALSE(r.must_restart());
-    // The retry's answer is a fresh body, not a restart the consumer must be told of again.
-    EXPECT_EQ(r.on_head(200, etag, ranges, ""), verdict::deliver);
-  }
+    for (const auto& [etag, ranges] : std::vector<std::pair<std::string, std::string>>{
+             {"", "bytes"}, {"\"e\"", ""}, {"\"e\"", "none"}, {"W/\"e\"", "bytes"}}) {
+        resume_state r;
+        EXPECT_EQ(r.on_head(200, etag, ranges, ""), verdict::deliver);
+        EXPECT_FALSE(r.must_restart());  // nothing delivered yet
+        r.on_body(10);
+        EXPECT_TRUE(r.must_restart()) << etag << " " << ranges;
+        EXPECT_FALSE(r.next_request());
+        r.restart();
+        EXPECT_EQ(r.delivered(), 0u);
+        EXPECT_FALSE(r.must_restart());
+        // The retry's answer is a fresh body, not a restart the consumer must be told of again.
+        EXPECT_EQ(r.on_head(200, etag, ranges, ""), verdict::deliver);
+    }
 }
 
 TEST(Policy, StopsWhenTheWaitingBudgetIsSpent) {
-  retry_settings s;
-  s.retries = 10;
-  s.total_budget = milliseconds{1000};
-  transfer_policy p(s, [] { return 0.5; });
-  attempt_report r = status(503);
-  r.retry_after = milliseconds{600};
-  EXPECT_EQ(p.next(r).what, decision::kind::retry);
-  EXPECT_EQ(p.next(r).what, decision::kind::finish);
+    retry_settings s;
+    s.retries = 10;
+    s.total_budget = milliseconds{1000};
+    transfer_policy p(s, [] { return 0.5; });
+    attempt_report r = status(503);
+    r.retry_after = milliseconds{600};
+    EXPECT_EQ(p.next(r).what, decision::kind::retry);
+    EXPECT_EQ(p.next(r).what, decision::kind::finish);
 }
 
 }  // namespace

@@ -35,8 +35,7 @@ TEST(Diff, NewFileAddsEveryRowWithItsValues) {
     EXPECT_TRUE(d.new_file);
     EXPECT_FALSE(d.unchanged());
     ASSERT_EQ(d.rows.size(), 1U);
-    EXPECT_EQ(d.rows[0], (row_change{change_kind::added, "a",
-                                     {{"accuracy", "", "pass"}, {"graph_breaks", "", "0"}}}));
+    EXPECT_EQ(d.rows[0], (row_change{change_kind::added, "a", {{"accuracy", "", "pass"}, {"graph_breaks", "", "0"}}}));
 }
 
 TEST(Diff, EmptyNewFileIsStillReportedAsNew) {
@@ -54,8 +53,9 @@ TEST(Diff, AddedRemovedAndChangedSortedByNameWithOnlyDifferingColumns) {
     EXPECT_EQ(d.rows[0].kind, change_kind::added);
     EXPECT_EQ(d.rows[0].name, "a");
     EXPECT_EQ(d.rows[1], (row_change{change_kind::removed, "b", {}}));
-    EXPECT_EQ(d.rows[2], (row_change{change_kind::changed, "c",
-                                     {{"accuracy", "pass", "fail_accuracy"}, {"graph_breaks", "3", "4"}}}));
+    EXPECT_EQ(
+        d.rows[2],
+        (row_change{change_kind::changed, "c", {{"accuracy", "pass", "fail_accuracy"}, {"graph_breaks", "3", "4"}}}));
     EXPECT_EQ(d.rows[3], (row_change{change_kind::changed, "d", {{"graph_breaks", "5", "6"}}}));
     EXPECT_EQ(d.count(change_kind::added), 1U);
     EXPECT_EQ(d.count(change_kind::removed), 1U);

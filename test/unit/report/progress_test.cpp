@@ -55,8 +55,11 @@ TEST(Progress, UnknownsAreLeftOut) {
 
 TEST(Progress, NeverWiderThanAsked) {
     constexpr auto big = std::numeric_limits<std::size_t>::max();
-    const progress_counters c{.done = big - 1, .total = big, .bytes = std::numeric_limits<std::uint64_t>::max(),
-                              .elapsed = 1ns, .retrying = big};
+    const progress_counters c{.done = big - 1,
+                              .total = big,
+                              .bytes = std::numeric_limits<std::uint64_t>::max(),
+                              .elapsed = 1ns,
+                              .retrying = big};
     EXPECT_EQ(format_progress(c).size(), 79U);
     EXPECT_EQ(format_progress(c, 40).size(), 40U);
 }

@@ -22,23 +22,27 @@ using ue::report::run_summary;
 // (string or null), "int", "bool", "ints" (array of integers), "counts?" (the changes object or null).
 using shape = std::vector<std::pair<std::string, std::string>>;
 
-const shape top_shape{{"version", "int"},       {"sha", "string"},      {"resolved_sha", "string?"},
-                      {"repo", "string"},       {"source", "string"},   {"dry_run", "bool"},
-                      {"exit_code", "int"},     {"error", "string?"},   {"milliseconds", "int"},
-                      {"totals", "object"},     {"files", "array"},     {"artifacts", "array"}};
-const shape totals_shape{{"files_written", "int"},      {"files_unchanged", "int"},
-                         {"files_incomplete", "int"},   {"files_failed", "int"},
-                         {"artifacts_read", "int"},     {"artifacts_from_cache", "int"},
-                         {"artifacts_not_found", "int"}, {"artifacts_failed", "int"},
-                         {"bytes", "int"},              {"attempts", "int"}};
-const shape file_shape{{"baseline", "string"}, {"suite", "string"},       {"phase", "string"},
-                       {"path", "string"},     {"status", "string"},      {"shard_count", "int"},
+const shape top_shape{{"version", "int"},   {"sha", "string"},    {"resolved_sha", "string?"},
+                      {"repo", "string"},   {"source", "string"}, {"dry_run", "bool"},
+                      {"exit_code", "int"}, {"error", "string?"}, {"milliseconds", "int"},
+                      {"totals", "object"}, {"files", "array"},   {"artifacts", "array"}};
+const shape totals_shape{{"files_written", "int"},
+                         {"files_unchanged", "int"},
+                         {"files_incomplete", "int"},
+                         {"files_failed", "int"},
+                         {"artifacts_read", "int"},
+                         {"artifacts_from_cache", "int"},
+                         {"artifacts_not_found", "int"},
+                         {"artifacts_failed", "int"},
+                         {"bytes", "int"},
+                         {"attempts", "int"}};
+const shape file_shape{{"baseline", "string"},     {"suite", "string"},        {"phase", "string"},
+                       {"path", "string"},         {"status", "string"},       {"shard_count", "int"},
                        {"missing_shards", "ints"}, {"pending_shards", "ints"}, {"merged", "bool"},
-                       {"reason", "string?"},  {"changes", "counts?"}};
-const shape artifact_shape{{"url", "string"},     {"baseline", "string"},   {"suite", "string"},
-                           {"shard", "int"},      {"shard_count", "int"},   {"status", "string"},
-                           {"from_cache", "bool"}, {"bytes", "int"},        {"attempts", "int"},
-                           {"milliseconds", "int"}, {"error", "string?"}};
+                       {"reason", "string?"},      {"changes", "counts?"}};
+const shape artifact_shape{{"url", "string"},      {"baseline", "string"},  {"suite", "string"},    {"shard", "int"},
+                           {"shard_count", "int"}, {"status", "string"},    {"from_cache", "bool"}, {"bytes", "int"},
+                           {"attempts", "int"},    {"milliseconds", "int"}, {"error", "string?"}};
 
 bool has_kind(const json::value& v, const std::string& kind) {
     if (kind == "string") return v.is_string();
@@ -93,14 +97,26 @@ TEST(SummaryJson, SuccessfulRun) {
     s.resolved_sha = "0123456789abcdef0123456789abcdef01234567";
     s.repo = "pytorch/pytorch";
     s.source = "github";
-    s.files = {{.suite = "inductor_timm", .phase = "training", .status = file_status::written, .shard_count = 2,
+    s.files = {{.suite = "inductor_timm",
+                .phase = "training",
+                .status = file_status::written,
+                .shard_count = 2,
                 .changes = ue::report::change_counts{1, 2, 3}},
-               {.baseline = baseline::rocm, .suite = "inductor_timm", .phase = "inference",
-                .status = file_status::unchanged, .shard_count = 2, .changes = ue::report::change_counts{}}};
-    s.artifacts = {{.url = "https://gha/x_1.zip", .suite = "inductor_timm", .shard = 1, .shard_count = 2,
-                    .bytes = 1000, .attempts = 2, .elapsed = 1234ms},
-                   {.url = "https://gha/x_2.zip", .suite = "inductor_timm", .shard = 2, .shard_count = 2,
-                    .from_cache = true}};
+               {.baseline = baseline::rocm,
+                .suite = "inductor_timm",
+                .phase = "inference",
+                .status = file_status::unchanged,
+                .shard_count = 2,
+                .changes = ue::report::change_counts{}}};
+    s.artifacts = {
+        {.url = "https://gha/x_1.zip",
+         .suite = "inductor_timm",
+         .shard = 1,
+         .shard_count = 2,
+         .bytes = 1000,
+         .attempts = 2,
+         .elapsed = 1234ms},
+        {.url = "https://gha/x_2.zip", .suite = "inductor_timm", .shard = 2, .shard_count = 2, .from_cache = true}};
     s.elapsed = 1900ms;
     const auto v = parse_checked(s);
     EXPECT_EQ(v.at("version"), 1);
@@ -135,14 +151,22 @@ TEST(SummaryJson, FailedRunKeepsNoCredentials) {
     s.repo = "pytorch/pytorch";
     s.source = "clickhouse";
     s.dry_run = true;
-    s.files = {{.suite = "inductor_timm", .phase = "training", .status = file_status::incomplete,
-                .shard_count = 3, .missing_shards = {2}, .pending_shards = {3}},
-               {.suite = "inductor_timm", .phase = "inference", .status = file_status::failed, .shard_count = 3,
+    s.files = {{.suite = "inductor_timm",
+                .phase = "training",
+                .status = file_status::incomplete,
+                .shard_count = 3,
+                .missing_shards = {2},
+                .pending_shards = {3}},
+               {.suite = "inductor_timm",
+                .phase = "inference",
+                .status = file_status::failed,
+                .shard_count = 3,
                 .reason = "shard 1/3: https://u:pw@gha/x_1.zip?sig=abc: bad CRC in entry test/x.csv"}};
-    s.artifacts = {{.url = "https://u:pw@gha/x_1.zip?sig=abc", .status = artifact_status::failed, .attempts = 5,
+    s.artifacts = {{.url = "https://u:pw@gha/x_1.zip?sig=abc",
+                    .status = artifact_status::failed,
+                    .attempts = 5,
                     .error = "bad CRC"},
-                   {.url = "https://gha/x_2.zip", .status = artifact_status::not_found, .attempts = 1,
-                    .error = "403"}};
+                   {.url = "https://gha/x_2.zip", .status = artifact_status::not_found, .attempts = 1, .error = "403"}};
     s.exit_code = 1;
     s.error = "";
     const auto text = ue::report::to_json(s);

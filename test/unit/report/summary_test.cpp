@@ -51,13 +51,24 @@ TEST(SummaryLine, DryRunAndUnresolvedSha) {
 
 TEST(SummaryLine, IncompleteAndFailedNameTheirFilesAndShards) {
     auto s = success();
-    s.files.push_back({.suite = "inductor_timm", .phase = "training", .status = file_status::incomplete,
-                       .shard_count = 2, .missing_shards = {2}});
-    s.files.push_back({.baseline = baseline::rocm, .suite = "inductor_huggingface", .phase = "inference",
-                       .status = file_status::incomplete, .shard_count = 5, .missing_shards = {1, 3},
-                       .pending_shards = {4}, .merged = true});
-    s.files.push_back({.suite = "inductor_torchbench", .phase = "training", .status = file_status::failed,
-                       .shard_count = 3, .reason = "shard 2/3: bad CRC"});
+    s.files.push_back({.suite = "inductor_timm",
+                       .phase = "training",
+                       .status = file_status::incomplete,
+                       .shard_count = 2,
+                       .missing_shards = {2}});
+    s.files.push_back({.baseline = baseline::rocm,
+                       .suite = "inductor_huggingface",
+                       .phase = "inference",
+                       .status = file_status::incomplete,
+                       .shard_count = 5,
+                       .missing_shards = {1, 3},
+                       .pending_shards = {4},
+                       .merged = true});
+    s.files.push_back({.suite = "inductor_torchbench",
+                       .phase = "training",
+                       .status = file_status::failed,
+                       .shard_count = 3,
+                       .reason = "shard 2/3: bad CRC"});
     s.artifacts.push_back({.url = "https://a/4.zip", .status = artifact_status::not_found, .attempts = 1});
     s.exit_code = 1;
     EXPECT_EQ(format_summary_line(s),

@@ -15,159 +15,160 @@ namespace json = boost::json;
 const net::url api = net::url::from("https://api.github.com");
 
 std::string header(const net::request& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers) {
-    if (k == name) return v;
-  }
-  return {};
+    for (const auto& [k, v] : r.headers) {
+        if (k == name) return v;
+    }
+    return {};
 }
 
 TEST(github_urls, follow_the_documented_endpoints) {
-  EXPECT_EQ(runs_url(api, "pytorch/pytorch", "0123abc").target,
-            "/repos/pytorch/pytorch/actions/runs?head_sha=0123abc&per_page=100");
-  EXPECT_EQ(jobs_url(api, "pytorch/pytorch", 123456789012).target,
-            "/repos/pytorch/pytorch/actions/runs/123456789012/jobs?filter=all&per_page=100");
-  EXPECT_EQ(commit_url(api, "pytorch/pytorch", "abc1").target, "/repos/pytorch/pytorch/commits/abc1?per_page=1");
-  EXPECT_EQ(workflow_runs_url(api, "pytorch/pytorch", "inductor", "main").target,
-            "/repos/pytorch/pytorch/actions/workflows/inductor.yml/runs?branch=main&event=push&status=completed"
-            "&per_page=100");
-  EXPECT_EQ(runs_url(api, "a/b", "x").origin(), "https://api.github.com");
+    EXPECT_EQ(runs_url(api, "pytorch/pytorch", "0123abc").target,
+              "/repos/pytorch/pytorch/actions/runs?head_sha=0123abc&per_page=100");
+    EXPECT_EQ(jobs_url(api, "pytorch/pytorch", 123456789012).target,
+              "/repos/pytorch/pytorch/actions/runs/123456789012/jobs?filter=all&per_page=100");
+    EXPECT_EQ(commit_url(api, "pytorch/pytorch", "abc1").target, "/repos/pytorch/pytorch/commits/abc1?per_page=1");
+    EXPECT_EQ(workflow_runs_url(api, "pytorch/pytorch", "inductor", "main").target,
+              "/repos/pytorch/pytorch/actions/workflows/inductor.yml/runs?branch=main&event=push&status=completed"
+              "&per_page=100");
+    EXPECT_EQ(runs_url(api, "a/b", "x").origin(), "https://api.github.com");
 }
 
 TEST(github_urls, keep_an_enterprise_path_prefix_and_drop_its_query) {
-  EXPECT_EQ(runs_url(net::url::from("https://ghe.example/api/v3/?x=1"), "o/r", "s").target,
-            "/api/v3/repos/o/r/actions/runs?head_sha=s&per_page=100");
-  EXPECT_EQ(commit_url(net::url::from("http://127.0.0.1:8080/gh"), "o/r", "a").text(),
-            "http://127.0.0.1:8080/gh/repos/o/r/commits/a?per_page=1");
+    EXPECT_EQ(runs_url(net::url::from("https://ghe.example/api/v3/?x=1"), "o/r", "s").target,
+              "/api/v3/repos/o/r/actions/runs?head_sha=s&per_page=100");
+    EXPECT_EQ(commit_url(net::url::from("http://127.0.0.1:8080/gh"), "o/r", "a").text(),
+              "http://127.0.0.1:8080/gh/repos/o/r/commits/a?per_page=1");
 }
 
 TEST(github_urls, percent_encode_what_could_change_the_request) {
-  EXPECT_EQ(workflow_runs_url(api, "o/r", "in ductor", "release/2.5&x=#y").target,
-            "/repos/o/r/actions/workflows/in%20ductor.yml/runs?branch=release%2F2.5%26x%3D%23y&event=push"
-            "&status=completed&per_page=100");
-  EXPECT_EQ(commit_url(api, "o/r", "../x?").target, "/repos/o/r/commits/..%2Fx%3F?per_page=1");
-  EXPECT_EQ(commit_url(api, "o w/r?", "a").target, "/repos/o%20w/r%3F/commits/a?per_page=1");
+    EXPECT_EQ(workflow_runs_url(api, "o/r", "in ductor", "release/2.5&x=#y").target,
+              "/repos/o/r/actions/workflows/in%20ductor.yml/runs?branch=release%2F2.5%26x%3D%23y&event=push"
+              "&status=completed&per_page=100");
+    EXPECT_EQ(commit_url(api, "o/r", "../x?").target, "/repos/o/r/commits/..%2Fx%3F?per_page=1");
+    EXPECT_EQ(commit_url(api, "o w/r?", "a").target, "/repos/o%20w/r%3F/commits/a?per_page=1");
 }
 
 TEST(api_request, sends_the_github_headers) {
-  const auto r = api_request(runs_url(api, "o/r", "s"), api, "");
-  EXPECT_EQ(r.method, boost::beast::http::verb::get);
-  EXPECT_EQ(header(r, "Accept"), "application/vnd.github+json");
-  EXPECT_EQ(header(r, "X-GitHub-Api-Version"), "2022-11-28");
-  EXPECT_EQ(header(r, "Authorization"), "");
-  EXPECT_TRUE(r.body.empty());
+    const auto r = api_request(runs_url(api, "o/r", "s"), api, "");
+    EXPECT_EQ(r.method, boost::beast::http::verb::get);
+    EXPECT_EQ(header(r, "Accept"), "application/vnd.github+json");
+    EXPECT_EQ(header(r, "X-GitHub-Api-Version"), "2022-11-28");
+    EXPECT_EQ(header(r, "Authorization"), "");
+    EXPECT_TRUE(r.body.empty());
 }
 
 TEST(api_request, sends_the_token_to_the_api_origin_only) {
-  const std::string token = "ghp_secret";
-  EXPECT_EQ(header(api_request(net::url::from("https://api.github.com/repositories/1/x?page=2"), api, token),
-                   "Authorization"),
-            "Bearer ghp_secret");
-  for (const char* other : {"https://example.com/x", "http://api.github.com/x", "https://api.github.com:444/x",
-                            "https://api.github.com.evil.example/x", "https://objects.githubusercontent.com/x"}) {
-    EXPECT_EQ(header(api_request(net::url::from(other), api, token), "Authorization"), "") << other;
-  }
+    const std::string token = "ghp_secret";
+    EXPECT_EQ(header(api_request(net::url::from("https://api.github.com/repositories/1/x?page=2"), api, token),
+                     "Authorization"),
+              "Bearer ghp_secret");
+    for (const char* other : {"https://example.com/x", "http://api.github.com/x", "https://api.github.com:444/x",
+                              "https://api.github.com.evil.example/x", "https://objects.githubusercontent.com/x"}) {
+        EXPECT_EQ(header(api_request(net::url::from(other), api, token), "Authorization"), "") << other;
+    }
 }
 
 TEST(token_from_environment, prefers_github_token_then_gh_token) {
-  const char* saved_github = std::getenv("GITHUB_TOKEN");
-  const char* saved_gh = std::getenv("GH_TOKEN");
-  const std::string github = saved_github ? saved_github : "";
-  const std::string gh = saved_gh ? saved_gh : "";
-  ::setenv("GITHUB_TOKEN", "one", 1);
-  ::setenv("GH_TOKEN", "two", 1);
-  EXPECT_EQ(token_from_environment(), "one");
-  ::setenv("GITHUB_TOKEN", "", 1);
-  EXPECT_EQ(token_from_environment(), "two");
-  ::unsetenv("GITHUB_TOKEN");
-  ::unsetenv("GH_TOKEN");
-  EXPECT_EQ(token_from_environment(), "");
-  if (saved_github) ::setenv("GITHUB_TOKEN", github.c_str(), 1);
-  if (saved_gh) ::setenv("GH_TOKEN", gh.c_str(), 1);
+    const char* saved_github = std::getenv("GITHUB_TOKEN");
+    const char* saved_gh = std::getenv("GH_TOKEN");
+    const std::string github = saved_github ? saved_github : "";
+    const std::string gh = saved_gh ? saved_gh : "";
+    ::setenv("GITHUB_TOKEN", "one", 1);
+    ::setenv("GH_TOKEN", "two", 1);
+    EXPECT_EQ(token_from_environment(), "one");
+    ::setenv("GITHUB_TOKEN", "", 1);
+    EXPECT_EQ(token_from_environment(), "two");
+    ::unsetenv("GITHUB_TOKEN");
+    ::unsetenv("GH_TOKEN");
+    EXPECT_EQ(token_from_environment(), "");
+    if (saved_github) ::setenv("GITHUB_TOKEN", github.c_str(), 1);
+    if (saved_gh) ::setenv("GH_TOKEN", gh.c_str(), 1);
 }
 
 TEST(next_link, returns_the_next_url_exactly_as_given) {
-  EXPECT_EQ(next_link(R"(<https://api.github.com/repositories/1/actions/runs?head_sha=a&per_page=100&page=2>; rel="next", )"
-                      R"(<https://api.github.com/repositories/1/actions/runs?head_sha=a&per_page=100&page=5>; rel="last")"),
-            "https://api.github.com/repositories/1/actions/runs?head_sha=a&per_page=100&page=2");
-  EXPECT_EQ(next_link(R"(<https://h/x?after=Y3Vyc29y%3D%3D>; rel="prev", <https://h/x?after=b,c>; rel="next")"),
-            "https://h/x?after=b,c");
+    EXPECT_EQ(
+        next_link(R"(<https://api.github.com/repositories/1/actions/runs?head_sha=a&per_page=100&page=2>; rel="next", )"
+                  R"(<https://api.github.com/repositories/1/actions/runs?head_sha=a&per_page=100&page=5>; rel="last")"),
+        "https://api.github.com/repositories/1/actions/runs?head_sha=a&per_page=100&page=2");
+    EXPECT_EQ(next_link(R"(<https://h/x?after=Y3Vyc29y%3D%3D>; rel="prev", <https://h/x?after=b,c>; rel="next")"),
+              "https://h/x?after=b,c");
 }
 
 TEST(next_link, accepts_unquoted_multiple_and_any_case_relations) {
-  EXPECT_EQ(next_link("<https://h/a>; rel=next"), "https://h/a");
-  EXPECT_EQ(next_link("<https://h/a>;REL=\"Next\""), "https://h/a");
-  EXPECT_EQ(next_link(R"(<https://h/a>; title="x, rel=next"; rel="last next")"), "https://h/a");
-  EXPECT_EQ(next_link(R"(<https://h/a>; rel="last", <https://h/b>; type="text/html"; rel="next")"), "https://h/b");
+    EXPECT_EQ(next_link("<https://h/a>; rel=next"), "https://h/a");
+    EXPECT_EQ(next_link("<https://h/a>;REL=\"Next\""), "https://h/a");
+    EXPECT_EQ(next_link(R"(<https://h/a>; title="x, rel=next"; rel="last next")"), "https://h/a");
+    EXPECT_EQ(next_link(R"(<https://h/a>; rel="last", <https://h/b>; type="text/html"; rel="next")"), "https://h/b");
 }
 
 TEST(next_link, finds_nothing_without_a_next_relation) {
-  EXPECT_EQ(next_link(""), std::nullopt);
-  EXPECT_EQ(next_link(R"(<https://h/a>; rel="prev", <https://h/b>; rel="first")"), std::nullopt);
-  EXPECT_EQ(next_link(R"(<https://h/a>; rel="nextpage")"), std::nullopt);
-  EXPECT_EQ(next_link(R"(<https://h/a>; title="rel=next")"), std::nullopt);
-  EXPECT_EQ(next_link("<https://h/a; rel=next"), std::nullopt);
-  EXPECT_EQ(next_link("garbage; rel=next"), std::nullopt);
-  EXPECT_EQ(next_link("<https://h/a>; rel"), std::nullopt);
+    EXPECT_EQ(next_link(""), std::nullopt);
+    EXPECT_EQ(next_link(R"(<https://h/a>; rel="prev", <https://h/b>; rel="first")"), std::nullopt);
+    EXPECT_EQ(next_link(R"(<https://h/a>; rel="nextpage")"), std::nullopt);
+    EXPECT_EQ(next_link(R"(<https://h/a>; title="rel=next")"), std::nullopt);
+    EXPECT_EQ(next_link("<https://h/a; rel=next"), std::nullopt);
+    EXPECT_EQ(next_link("garbage; rel=next"), std::nullopt);
+    EXPECT_EQ(next_link("<https://h/a>; rel"), std::nullopt);
 }
 
 TEST(next_link, looks_at_every_link_field_of_a_response) {
-  net::response_head head;
-  head.fields = {{"Content-Type", "application/json"},
-                 {"Link", R"(<https://h/p>; rel="prev")"},
-                 {"link", R"(<https://h/n>; rel="next")"}};
-  EXPECT_EQ(next_link(head), "https://h/n");
-  head.fields.pop_back();
-  EXPECT_EQ(next_link(head), std::nullopt);
+    net::response_head head;
+    head.fields = {{"Content-Type", "application/json"},
+                   {"Link", R"(<https://h/p>; rel="prev")"},
+                   {"link", R"(<https://h/n>; rel="next")"}};
+    EXPECT_EQ(next_link(head), "https://h/n");
+    head.fields.pop_back();
+    EXPECT_EQ(next_link(head), std::nullopt);
 }
 
 // Feeds `doc` split at every offset and demands the same value as the whole.
 json::value parse_ground(std::string_view doc) {
-  json::value whole;
-  for (std::size_t cut = 0; cut <= doc.size(); ++cut) {
-    json_answer answer;
-    EXPECT_FALSE(answer.feed(doc.substr(0, cut))) << cut;
-    EXPECT_FALSE(answer.feed(doc.substr(cut))) << cut;
-    EXPECT_FALSE(answer.finish()) << cut;
-    auto v = answer.take();
-    if (cut == 0) {
-      whole = v;
-    } else {
-      EXPECT_EQ(v, whole) << cut;
+    json::value whole;
+    for (std::size_t cut = 0; cut <= doc.size(); ++cut) {
+        json_answer answer;
+        EXPECT_FALSE(answer.feed(doc.substr(0, cut))) << cut;
+        EXPECT_FALSE(answer.feed(doc.substr(cut))) << cut;
+        EXPECT_FALSE(answer.finish()) << cut;
+        auto v = answer.take();
+        if (cut == 0) {
+            whole = v;
+        } else {
+            EXPECT_EQ(v, whole) << cut;
+        }
     }
-  }
-  return whole;
+    return whole;
 }
 
 TEST(json_answer, gives_the_same_document_for_any_split) {
-  const auto v = parse_ground(R"({"workflow_runs":[{"id":1,"name":"inductor"}],"total_count":1})");
-  EXPECT_EQ(v.at("workflow_runs").at(0).at("name"), "inductor");
+    const auto v = parse_ground(R"({"workflow_runs":[{"id":1,"name":"inductor"}],"total_count":1})");
+    EXPECT_EQ(v.at("workflow_runs").at(0).at("name"), "inductor");
 }
 
 TEST(json_answer, names_syntax_errors_with_an_offset) {
-  json_answer answer;
-  EXPECT_FALSE(answer.feed(R"({"jobs":[)"));
-  EXPECT_EQ(answer.feed("}"), jobs::error::malformed_json);
-  EXPECT_NE(answer.message().find("byte 9"), std::string::npos) << answer.message();
-  EXPECT_EQ(answer.finish(), jobs::error::malformed_json);  // the first error sticks
+    json_answer answer;
+    EXPECT_FALSE(answer.feed(R"({"jobs":[)"));
+    EXPECT_EQ(answer.feed("}"), jobs::error::malformed_json);
+    EXPECT_NE(answer.message().find("byte 9"), std::string::npos) << answer.message();
+    EXPECT_EQ(answer.finish(), jobs::error::malformed_json);  // the first error sticks
 
-  json_answer truncated;
-  EXPECT_FALSE(truncated.feed(R"({"jobs":[)"));
-  EXPECT_EQ(truncated.finish(), jobs::error::malformed_json);
+    json_answer truncated;
+    EXPECT_FALSE(truncated.feed(R"({"jobs":[)"));
+    EXPECT_EQ(truncated.finish(), jobs::error::malformed_json);
 
-  json_answer trailing;
-  EXPECT_NE(trailing.feed("{} {}"), std::error_code());
+    json_answer trailing;
+    EXPECT_NE(trailing.feed("{} {}"), std::error_code());
 }
 
 TEST(json_answer, enforces_its_limits) {
-  json_answer small({.max_bytes = 10, .max_depth = 64});
-  EXPECT_FALSE(small.feed(R"({"a":)"));
-  EXPECT_EQ(small.feed(R"("123456")"), jobs::error::too_large);
-  json_answer shallow({.max_bytes = 1000, .max_depth = 3});
-  EXPECT_EQ(shallow.feed("[[[[1]]]]"), jobs::error::too_deep);
+    json_answer small({.max_bytes = 10, .max_depth = 64});
+    EXPECT_FALSE(small.feed(R"({"a":)"));
+    EXPECT_EQ(small.feed(R"("123456")"), jobs::error::too_large);
+    json_answer shallow({.max_bytes = 1000, .max_depth = 3});
+    EXPECT_EQ(shallow.feed("[[[[1]]]]"), jobs::error::too_deep);
 }
 
 json::value runs_doc() {
-  return json::parse(R"({"total_count":5,"workflow_runs":[
+    return json::parse(R"({"total_count":5,"workflow_runs":[
     {"id":11,"name":"inductor","run_attempt":2,"status":"completed","conclusion":"failure","event":"push",
      "head_sha":"aaaa","repository":{"id":1,"owner":{"login":"pytorch"}}},
     {"id":12,"name":null,"run_attempt":1,"status":null,"event":"push","head_sha":null},
@@ -179,53 +180,53 @@ json::value runs_doc() {
 }
 
 TEST(decode_runs, keeps_what_choosing_runs_needs_and_counts_the_rest) {
-  runs_page page;
-  std::string message;
-  ASSERT_FALSE(decode_runs(runs_doc(), page, message));
-  ASSERT_EQ(page.runs.size(), 3u);
-  EXPECT_EQ(page.runs[0], (workflow_run{11, "inductor", 2, "completed", "push", "aaaa"}));
-  EXPECT_EQ(page.runs[1], (workflow_run{12, "", 1, "", "push", ""}));
-  EXPECT_EQ(page.runs[2], (workflow_run{14, "inductor-periodic", 1, "queued", "workflow_run", "aaaa"}));
-  EXPECT_EQ(page.skipped[jobs::skip_reason::bad_field], 1u);
-  EXPECT_EQ(page.skipped[jobs::skip_reason::missing_field], 1u);
-  EXPECT_EQ(page.skipped[jobs::skip_reason::not_an_object], 1u);
+    runs_page page;
+    std::string message;
+    ASSERT_FALSE(decode_runs(runs_doc(), page, message));
+    ASSERT_EQ(page.runs.size(), 3u);
+    EXPECT_EQ(page.runs[0], (workflow_run{11, "inductor", 2, "completed", "push", "aaaa"}));
+    EXPECT_EQ(page.runs[1], (workflow_run{12, "", 1, "", "push", ""}));
+    EXPECT_EQ(page.runs[2], (workflow_run{14, "inductor-periodic", 1, "queued", "workflow_run", "aaaa"}));
+    EXPECT_EQ(page.skipped[jobs::skip_reason::bad_field], 1u);
+    EXPECT_EQ(page.skipped[jobs::skip_reason::missing_field], 1u);
+    EXPECT_EQ(page.skipped[jobs::skip_reason::not_an_object], 1u);
 }
 
 TEST(decode_runs, refuses_another_shape) {
-  for (const char* doc : {"[]", R"({"jobs":[]})", R"({"workflow_runs":{}})", R"({"message":"Not Found"})"}) {
-    runs_page page;
-    std::string message;
-    EXPECT_EQ(decode_runs(json::parse(doc), page, message), jobs::error::wrong_shape) << doc;
-    EXPECT_NE(message.find("workflow_runs"), std::string::npos);
-  }
+    for (const char* doc : {"[]", R"({"jobs":[]})", R"({"workflow_runs":{}})", R"({"message":"Not Found"})"}) {
+        runs_page page;
+        std::string message;
+        EXPECT_EQ(decode_runs(json::parse(doc), page, message), jobs::error::wrong_shape) << doc;
+        EXPECT_NE(message.find("workflow_runs"), std::string::npos);
+    }
 }
 
 TEST(wanted_run, skips_other_workflows_other_commits_and_unrelated_events) {
-  const std::vector<std::string> wanted{"inductor", "inductor-periodic"};
-  const std::string sha = "abcdef";
-  workflow_run run{1, "inductor", 1, "completed", "push", "abcdef"};
-  EXPECT_TRUE(wanted_run(run, sha, wanted));
-  EXPECT_TRUE(wanted_run(run, "ABCDEF", wanted));
-  for (const char* event : {"pull_request", "schedule", "workflow_dispatch"}) {
-    run.event = event;
-    EXPECT_TRUE(wanted_run(run, sha, wanted)) << event;
-  }
-  for (const char* event : {"workflow_run", "repository_dispatch"}) {
-    run.event = event;
-    EXPECT_FALSE(wanted_run(run, sha, wanted)) << event;
-  }
-  run.event = "push";
-  run.name = "Inductor";
-  EXPECT_FALSE(wanted_run(run, sha, wanted));
-  run.name = "inductor-periodic";
-  EXPECT_TRUE(wanted_run(run, sha, wanted));
-  run.head_sha = "0000";
-  EXPECT_FALSE(wanted_run(run, sha, wanted));
+    const std::vector<std::string> wanted{"inductor", "inductor-periodic"};
+    const std::string sha = "abcdef";
+    workflow_run run{1, "inductor", 1, "completed", "push", "abcdef"};
+    EXPECT_TRUE(wanted_run(run, sha, wanted));
+    EXPECT_TRUE(wanted_run(run, "ABCDEF", wanted));
+    for (const char* event : {"pull_request", "schedule", "workflow_dispatch"}) {
+        run.event = event;
+        EXPECT_TRUE(wanted_run(run, sha, wanted)) << event;
+    }
+    for (const char* event : {"workflow_run", "repository_dispatch"}) {
+        run.event = event;
+        EXPECT_FALSE(wanted_run(run, sha, wanted)) << event;
+    }
+    run.event = "push";
+    run.name = "Inductor";
+    EXPECT_FALSE(wanted_run(run, sha, wanted));
+    run.name = "inductor-periodic";
+    EXPECT_TRUE(wanted_run(run, sha, wanted));
+    run.head_sha = "0000";
+    EXPECT_FALSE(wanted_run(run, sha, wanted));
 }
 
 TEST(decode_jobs, gives_rows_named_after_the_run_with_their_status) {
-  const workflow_run run{4242, "inductor", 2, "in_progress", "push", "aaaa"};
-  const auto doc = json::parse(R"J({"total_count":4,"jobs":[
+    const workflow_run run{4242, "inductor", 2, "in_progress", "push", "aaaa"};
+    const auto doc = json::parse(R"J({"total_count":4,"jobs":[
     {"id":900000000001,"run_id":4242,"run_attempt":1,"name":"cuda / test (inductor_timm, 1, 2, m)",
      "status":"completed","conclusion":"failure","workflow_name":"ignored","steps":[{"name":"x"}]},
     {"id":900000000002,"run_attempt":2,"name":"cuda / test (inductor_timm, 2, 2, m)","status":"in_progress",
@@ -234,65 +235,68 @@ TEST(decode_jobs, gives_rows_named_after_the_run_with_their_status) {
     {"id":-4,"run_attempt":2,"name":"bad id","status":"completed"},
     []
   ]})J");
-  std::vector<jobs::job_row> rows;
-  jobs::skip_counts skipped;
-  std::string message;
-  ASSERT_FALSE(decode_jobs(doc, run, rows, skipped, message));
-  ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[0].workflow_name, "inductor");
-  EXPECT_EQ(rows[0].job_name, "cuda / test (inductor_timm, 1, 2, m)");
-  EXPECT_EQ(rows[0].id, 900000000001u);
-  EXPECT_EQ(rows[0].run_attempt, 1u);
-  EXPECT_EQ(rows[0].workflow_id, 4242u);
-  EXPECT_EQ(rows[0].status, "completed");
-  EXPECT_EQ(rows[0].conclusion, "failure");
-  EXPECT_TRUE(rows[0].completed);
-  EXPECT_EQ(rows[1].run_attempt, 2u);
-  EXPECT_EQ(rows[1].status, "in_progress");
-  EXPECT_EQ(rows[1].conclusion, std::nullopt);
-  EXPECT_FALSE(rows[1].completed);
-  EXPECT_EQ(skipped[jobs::skip_reason::missing_field], 1u);
-  EXPECT_EQ(skipped[jobs::skip_reason::bad_field], 1u);
-  EXPECT_EQ(skipped[jobs::skip_reason::not_an_object], 1u);
+    std::vector<jobs::job_row> rows;
+    jobs::skip_counts skipped;
+    std::string message;
+    ASSERT_FALSE(decode_jobs(doc, run, rows, skipped, message));
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].workflow_name, "inductor");
+    EXPECT_EQ(rows[0].job_name, "cuda / test (inductor_timm, 1, 2, m)");
+    EXPECT_EQ(rows[0].id, 900000000001u);
+    EXPECT_EQ(rows[0].run_attempt, 1u);
+    EXPECT_EQ(rows[0].workflow_id, 4242u);
+    EXPECT_EQ(rows[0].status, "completed");
+    EXPECT_EQ(rows[0].conclusion, "failure");
+    EXPECT_TRUE(rows[0].completed);
+    EXPECT_EQ(rows[1].run_attempt, 2u);
+    EXPECT_EQ(rows[1].status, "in_progress");
+    EXPECT_EQ(rows[1].conclusion, std::nullopt);
+    EXPECT_FALSE(rows[1].completed);
+    EXPECT_EQ(skipped[jobs::skip_reason::missing_field], 1u);
+    EXPECT_EQ(skipped[jobs::skip_reason::bad_field], 1u);
+    EXPECT_EQ(skipped[jobs::skip_reason::not_an_object], 1u);
 
-  EXPECT_EQ(decode_jobs(json::parse(R"({"workflow_runs":[]})"), run, rows, skipped, message),
-            jobs::error::wrong_shape);
+    EXPECT_EQ(decode_jobs(json::parse(R"({"workflow_runs":[]})"), run, rows, skipped, message),
+              jobs::error::wrong_shape);
 }
 
 TEST(decode_commit_sha, returns_the_full_sha_in_lower_case) {
-  const std::string full = "0123456789ABCDEF0123456789abcdef01234567";
-  std::string sha, message;
-  ASSERT_FALSE(decode_commit_sha(json::parse(R"({"sha":")" + full + R"(","files":[]})"), "0123456789AbC", sha, message));
-  EXPECT_EQ(sha, "0123456789abcdef0123456789abcdef01234567");
+    const std::string full = "0123456789ABCDEF0123456789abcdef01234567";
+    std::string sha, message;
+    ASSERT_FALSE(
+        decode_commit_sha(json::parse(R"({"sha":")" + full + R"(","files":[]})"), "0123456789AbC", sha, message));
+    EXPECT_EQ(sha, "0123456789abcdef0123456789abcdef01234567");
 }
 
 TEST(decode_commit_sha, refuses_a_sha_that_is_not_the_prefix_or_not_one) {
-  std::string sha, message;
-  const std::string full = "0123456789abcdef0123456789abcdef01234567";
-  EXPECT_EQ(decode_commit_sha(json::parse(R"({"sha":")" + full + "\"}"), "fff", sha, message), jobs::error::wrong_shape);
-  EXPECT_NE(message.find("does not start with fff"), std::string::npos) << message;
-  for (const char* doc : {R"({"sha":"0123"})", R"({"sha":1})", R"({"message":"x"})", "[]",
-                          R"({"sha":"0123456789abcdef0123456789abcdef0123456g"})"}) {
-    EXPECT_EQ(decode_commit_sha(json::parse(doc), "0123", sha, message), jobs::error::wrong_shape) << doc;
-  }
-  EXPECT_TRUE(sha.empty());
+    std::string sha, message;
+    const std::string full = "0123456789abcdef0123456789abcdef01234567";
+    EXPECT_EQ(decode_commit_sha(json::parse(R"({"sha":")" + full + "\"}"), "fff", sha, message),
+              jobs::error::wrong_shape);
+    EXPECT_NE(message.find("does not start with fff"), std::string::npos) << message;
+    for (const char* doc : {R"({"sha":"0123"})", R"({"sha":1})", R"({"message":"x"})", "[]",
+                            R"({"sha":"0123456789abcdef0123456789abcdef0123456g"})"}) {
+        EXPECT_EQ(decode_commit_sha(json::parse(doc), "0123", sha, message), jobs::error::wrong_shape) << doc;
+    }
+    EXPECT_TRUE(sha.empty());
 }
 
 TEST(first_completed_sha, passes_over_runs_still_in_progress) {
-  const std::string a(40, 'a'), b(40, 'b');
-  runs_page page;
-  page.runs = {{3, "inductor", 1, "in_progress", "push", a}, {2, "inductor", 1, "completed", "push", b},
-               {1, "inductor", 1, "completed", "push", a}};
-  EXPECT_EQ(first_completed_sha(page), b);
-  page.runs.erase(page.runs.begin() + 1, page.runs.end());
-  EXPECT_EQ(first_completed_sha(page), std::nullopt);
+    const std::string a(40, 'a'), b(40, 'b');
+    runs_page page;
+    page.runs = {{3, "inductor", 1, "in_progress", "push", a},
+                 {2, "inductor", 1, "completed", "push", b},
+                 {1, "inductor", 1, "completed", "push", a}};
+    EXPECT_EQ(first_completed_sha(page), b);
+    page.runs.erase(page.runs.begin() + 1, page.runs.end());
+    EXPECT_EQ(first_completed_sha(page), std::nullopt);
 }
 
 TEST(is_full_sha, wants_forty_hex_digits) {
-  EXPECT_TRUE(is_full_sha("0123456789abcdefABCDEF0123456789abcdef01"));
-  EXPECT_FALSE(is_full_sha("0123456789abcdefABCDEF0123456789abcdef0"));
-  EXPECT_FALSE(is_full_sha("0123456789abcdefABCDEF0123456789abcdef0g"));
-  EXPECT_FALSE(is_full_sha("latest"));
+    EXPECT_TRUE(is_full_sha("0123456789abcdefABCDEF0123456789abcdef01"));
+    EXPECT_FALSE(is_full_sha("0123456789abcdefABCDEF0123456789abcdef0"));
+    EXPECT_FALSE(is_full_sha("0123456789abcdefABCDEF0123456789abcdef0g"));
+    EXPECT_FALSE(is_full_sha("latest"));
 }
 
 }  // namespace

@@ -26,342 +26,342 @@ const std::int64_t epoch = 1795543200;
 
 std::string run_json(std::uint64_t id, std::string_view name, std::string_view event,
                      std::string_view status = "completed", std::string_view head = sha) {
-  return fmt::format(R"({{"id":{},"name":"{}","run_attempt":1,"status":"{}","conclusion":null,"event":"{}",)"
-                     R"("head_sha":"{}","repository":{{"full_name":"o/r"}}}})",
-                     id, name, status, event, head);
+    return fmt::format(R"({{"id":{},"name":"{}","run_attempt":1,"status":"{}","conclusion":null,"event":"{}",)"
+                       R"("head_sha":"{}","repository":{{"full_name":"o/r"}}}})",
+                       id, name, status, event, head);
 }
 
 std::string job_json(std::uint64_t id, std::string_view name, unsigned attempt, std::string_view status) {
-  return fmt::format(R"({{"id":{},"run_attempt":{},"name":"{}","status":"{}","conclusion":{},"steps":[]}})", id,
-                     attempt, name, status, status == "completed" ? R"("success")" : "null");
+    return fmt::format(R"({{"id":{},"run_attempt":{},"name":"{}","status":"{}","conclusion":{},"steps":[]}})", id,
+                       attempt, name, status, status == "completed" ? R"("success")" : "null");
 }
 
 std::string runs_body(std::initializer_list<std::string> runs) {
-  std::string list;
-  for (const auto& r : runs) list += (list.empty() ? "" : ",") + r;
-  return fmt::format(R"({{"total_count":{},"workflow_runs":[{}]}})", runs.size(), list);
+    std::string list;
+    for (const auto& r : runs) list += (list.empty() ? "" : ",") + r;
+    return fmt::format(R"({{"total_count":{},"workflow_runs":[{}]}})", runs.size(), list);
 }
 
 std::string jobs_body(std::initializer_list<std::string> jobs) {
-  std::string list;
-  for (const auto& j : jobs) list += (list.empty() ? "" : ",") + j;
-  return fmt::format(R"({{"total_count":{},"jobs":[{}]}})", jobs.size(), list);
+    std::string list;
+    for (const auto& j : jobs) list += (list.empty() ? "" : ",") + j;
+    return fmt::format(R"({{"total_count":{},"jobs":[{}]}})", jobs.size(), list);
 }
 
 testing::header_list link_next(const std::string& url) { return {{"Link", fmt::format(R"(<{}>; rel="next")", url)}}; }
 
 const std::string runs_target = "/repos/o/r/actions/runs?head_sha=" + sha + "&per_page=100";
 std::string jobs_target(std::uint64_t run) {
-  return fmt::format("/repos/o/r/actions/runs/{}/jobs?filter=all&per_page=100", run);
+    return fmt::format("/repos/o/r/actions/runs/{}/jobs?filter=all&per_page=100", run);
 }
 
 class github : public ::testing::Test {
- protected:
-  github() {
-    net::client_options options;
-    options.tls.ca_file = server_.ca_file().string();
-    options.timeouts = net::deadlines::all(std::chrono::milliseconds(10'000));
-    client_.emplace(io_, options);
-    settings_.api_base = net::url::from(server_.base_url());
-    settings_.repo = "o/r";
-    settings_.token = token;
-    settings_.now = [] { return std::chrono::system_clock::time_point(seconds(epoch)); };
-    settings_.notice = [this](const std::string& line) { notices_.push_back(line); };
-  }
-
-  rows_answer rows(std::vector<std::string> workflows = {"inductor", "inductor-periodic"}) {
-    std::optional<rows_answer> answer;
-    fetch_github_rows(io_, *client_, {settings_, sha, std::move(workflows)},
-                      [&](rows_answer a) {
-      answer = std::move(a);
-      io_.stop();  // idle pooled connections would keep run_for() busy
-    });
-    run();
-    EXPECT_TRUE(answer.has_value()) << "fetch_github_rows did not finish";
-    return answer.value_or(rows_answer{});
-  }
-
-  sha_answer resolve(std::string ref) {
-    std::optional<sha_answer> answer;
-    resolve_commit(io_, *client_, settings_, std::move(ref), [&](sha_answer a) {
-      answer = std::move(a);
-      io_.stop();
-    });
-    run();
-    EXPECT_TRUE(answer.has_value()) << "resolve_commit did not finish";
-    return answer.value_or(sha_answer{});
-  }
-
-  sha_answer latest(std::string workflow, std::string branch) {
-    std::optional<sha_answer> answer;
-    latest_commit(io_, *client_, settings_, std::move(workflow), std::move(branch),
-                  [&](sha_answer a) {
-      answer = std::move(a);
-      io_.stop();
-    });
-    run();
-    EXPECT_TRUE(answer.has_value()) << "latest_commit did not finish";
-    return answer.value_or(sha_answer{});
-  }
-
-  void run() {
-    io_.restart();
-    io_.run_for(seconds(60));
-  }
-
-  std::vector<std::string> targets(const testing::server& s) const {
-    std::vector<std::string> out;
-    for (const auto& r : s.requests()) out.push_back(r.target);
-    return out;
-  }
-
-  // Every request carries GitHub's headers; the token goes to the API's server and nowhere else.
-  void expect_headers(const testing::server& s, bool with_token) const {
-    for (const auto& r : s.requests()) {
-      EXPECT_EQ(r.method, "GET");
-      EXPECT_FALSE(r.header("User-Agent").empty()) << r.target;
-      EXPECT_EQ(r.header("Accept"), "application/vnd.github+json") << r.target;
-      EXPECT_EQ(r.header("X-GitHub-Api-Version"), "2022-11-28") << r.target;
-      EXPECT_EQ(r.header("Authorization"), with_token ? "Bearer " + token : "") << r.target;
+protected:
+    github() {
+        net::client_options options;
+        options.tls.ca_file = server_.ca_file().string();
+        options.timeouts = net::deadlines::all(std::chrono::milliseconds(10'000));
+        client_.emplace(io_, options);
+        settings_.api_base = net::url::from(server_.base_url());
+        settings_.repo = "o/r";
+        settings_.token = token;
+        settings_.now = [] { return std::chrono::system_clock::time_point(seconds(epoch)); };
+        settings_.notice = [this](const std::string& line) { notices_.push_back(line); };
     }
-  }
 
-  void expect_no_token_in(const std::string& text) const { EXPECT_EQ(text.find(token), std::string::npos) << text; }
+    rows_answer rows(std::vector<std::string> workflows = {"inductor", "inductor-periodic"}) {
+        std::optional<rows_answer> answer;
+        fetch_github_rows(io_, *client_, {settings_, sha, std::move(workflows)}, [&](rows_answer a) {
+            answer = std::move(a);
+            io_.stop();  // idle pooled connections would keep run_for() busy
+        });
+        run();
+        EXPECT_TRUE(answer.has_value()) << "fetch_github_rows did not finish";
+        return answer.value_or(rows_answer{});
+    }
 
-  testing::server server_;
-  boost::asio::io_context io_;
-  std::optional<net::client> client_;
-  github_settings settings_;
-  std::vector<std::string> notices_;
+    sha_answer resolve(std::string ref) {
+        std::optional<sha_answer> answer;
+        resolve_commit(io_, *client_, settings_, std::move(ref), [&](sha_answer a) {
+            answer = std::move(a);
+            io_.stop();
+        });
+        run();
+        EXPECT_TRUE(answer.has_value()) << "resolve_commit did not finish";
+        return answer.value_or(sha_answer{});
+    }
+
+    sha_answer latest(std::string workflow, std::string branch) {
+        std::optional<sha_answer> answer;
+        latest_commit(io_, *client_, settings_, std::move(workflow), std::move(branch), [&](sha_answer a) {
+            answer = std::move(a);
+            io_.stop();
+        });
+        run();
+        EXPECT_TRUE(answer.has_value()) << "latest_commit did not finish";
+        return answer.value_or(sha_answer{});
+    }
+
+    void run() {
+        io_.restart();
+        io_.run_for(seconds(60));
+    }
+
+    std::vector<std::string> targets(const testing::server& s) const {
+        std::vector<std::string> out;
+        for (const auto& r : s.requests()) out.push_back(r.target);
+        return out;
+    }
+
+    // Every request carries GitHub's headers; the token goes to the API's server and nowhere else.
+    void expect_headers(const testing::server& s, bool with_token) const {
+        for (const auto& r : s.requests()) {
+            EXPECT_EQ(r.method, "GET");
+            EXPECT_FALSE(r.header("User-Agent").empty()) << r.target;
+            EXPECT_EQ(r.header("Accept"), "application/vnd.github+json") << r.target;
+            EXPECT_EQ(r.header("X-GitHub-Api-Version"), "2022-11-28") << r.target;
+            EXPECT_EQ(r.header("Authorization"), with_token ? "Bearer " + token : "") << r.target;
+        }
+    }
+
+    void expect_no_token_in(const std::string& text) const { EXPECT_EQ(text.find(token), std::string::npos) << text; }
+
+    testing::server server_;
+    boost::asio::io_context io_;
+    std::optional<net::client> client_;
+    github_settings settings_;
+    std::vector<std::string> notices_;
 };
 
 TEST_F(github, rows_follow_link_cursors_skip_decoys_and_keep_job_status) {
-  // Page links carry opaque cursors: building `&page=2` would get the server's 404.
-  const std::string runs_page2 = "/repositories/9/actions/runs?head_sha=" + sha + "&per_page=100&after=Y3Vyc29yOjE%3D";
-  server_.add_response("GET", runs_target, 200,
-                       runs_body({run_json(100, "inductor", "push"), run_json(101, "inductor", "workflow_run"),
-                                  run_json(102, "pull", "pull_request"),
-                                  run_json(104, "inductor", "repository_dispatch")}),
-                       link_next(server_.url(runs_page2)));
-  server_.add_response("GET", runs_page2, 200,
-                       runs_body({run_json(103, "inductor-periodic", "schedule", "in_progress"),
-                                  run_json(100, "inductor", "push")}));
-  const std::string jobs_page2 = "/repositories/9/actions/runs/100/jobs?filter=all&per_page=100&cursor=Zm9vYmFy";
-  server_.add_response("GET", jobs_target(100), 200,
-                       jobs_body({job_json(1001, "cuda / test (inductor_timm, 1, 2, m)", 1, "completed"),
-                                  job_json(1002, "cuda / test (inductor_timm, 2, 2, m)", 1, "completed")}),
-                       link_next(server_.url(jobs_page2)));
-  server_.add_response("GET", jobs_page2, 200,
-                       jobs_body({job_json(1003, "cuda / test (inductor_timm, 2, 2, m)", 2, "in_progress")}));
-  // The decoys' jobs would give wrong rows if they were ever asked for.
-  for (std::uint64_t decoy : {101u, 102u, 104u}) {
-    server_.add_response("GET", jobs_target(decoy), 200,
-                         jobs_body({job_json(6666, "cuda / test (inductor_timm, 1, 2, m)", 9, "completed")}));
-  }
-  server_.add_response("GET", jobs_target(103), 200,
-                       jobs_body({job_json(1031, "cpu / test (cpu_inductor_timm, 1, 1, c)", 1, "queued")}));
+    // Page links carry opaque cursors: building `&page=2` would get the server's 404.
+    const std::string runs_page2 =
+        "/repositories/9/actions/runs?head_sha=" + sha + "&per_page=100&after=Y3Vyc29yOjE%3D";
+    server_.add_response(
+        "GET", runs_target, 200,
+        runs_body({run_json(100, "inductor", "push"), run_json(101, "inductor", "workflow_run"),
+                   run_json(102, "pull", "pull_request"), run_json(104, "inductor", "repository_dispatch")}),
+        link_next(server_.url(runs_page2)));
+    server_.add_response(
+        "GET", runs_page2, 200,
+        runs_body({run_json(103, "inductor-periodic", "schedule", "in_progress"), run_json(100, "inductor", "push")}));
+    const std::string jobs_page2 = "/repositories/9/actions/runs/100/jobs?filter=all&per_page=100&cursor=Zm9vYmFy";
+    server_.add_response("GET", jobs_target(100), 200,
+                         jobs_body({job_json(1001, "cuda / test (inductor_timm, 1, 2, m)", 1, "completed"),
+                                    job_json(1002, "cuda / test (inductor_timm, 2, 2, m)", 1, "completed")}),
+                         link_next(server_.url(jobs_page2)));
+    server_.add_response("GET", jobs_page2, 200,
+                         jobs_body({job_json(1003, "cuda / test (inductor_timm, 2, 2, m)", 2, "in_progress")}));
+    // The decoys' jobs would give wrong rows if they were ever asked for.
+    for (std::uint64_t decoy : {101u, 102u, 104u}) {
+        server_.add_response("GET", jobs_target(decoy), 200,
+                             jobs_body({job_json(6666, "cuda / test (inductor_timm, 1, 2, m)", 9, "completed")}));
+    }
+    server_.add_response("GET", jobs_target(103), 200,
+                         jobs_body({job_json(1031, "cpu / test (cpu_inductor_timm, 1, 1, c)", 1, "queued")}));
 
-  const auto answer = rows();
-  ASSERT_TRUE(answer.ok()) << answer.message;
-  ASSERT_EQ(answer.rows.size(), 4u);
-  const std::vector<std::uint64_t> ids{answer.rows[0].id, answer.rows[1].id, answer.rows[2].id, answer.rows[3].id};
-  EXPECT_EQ(ids, (std::vector<std::uint64_t>{1001, 1002, 1003, 1031}));
-  EXPECT_EQ(answer.rows[0].workflow_name, "inductor");
-  EXPECT_EQ(answer.rows[0].workflow_id, 100u);
-  EXPECT_EQ(answer.rows[0].job_name, "cuda / test (inductor_timm, 1, 2, m)");
-  EXPECT_TRUE(answer.rows[1].completed);
-  EXPECT_EQ(answer.rows[2].run_attempt, 2u);
-  EXPECT_FALSE(answer.rows[2].completed);
-  EXPECT_EQ(answer.rows[3].workflow_name, "inductor-periodic");
-  EXPECT_EQ(answer.rows[3].workflow_id, 103u);
-  EXPECT_FALSE(answer.rows[3].completed);
+    const auto answer = rows();
+    ASSERT_TRUE(answer.ok()) << answer.message;
+    ASSERT_EQ(answer.rows.size(), 4u);
+    const std::vector<std::uint64_t> ids{answer.rows[0].id, answer.rows[1].id, answer.rows[2].id, answer.rows[3].id};
+    EXPECT_EQ(ids, (std::vector<std::uint64_t>{1001, 1002, 1003, 1031}));
+    EXPECT_EQ(answer.rows[0].workflow_name, "inductor");
+    EXPECT_EQ(answer.rows[0].workflow_id, 100u);
+    EXPECT_EQ(answer.rows[0].job_name, "cuda / test (inductor_timm, 1, 2, m)");
+    EXPECT_TRUE(answer.rows[1].completed);
+    EXPECT_EQ(answer.rows[2].run_attempt, 2u);
+    EXPECT_FALSE(answer.rows[2].completed);
+    EXPECT_EQ(answer.rows[3].workflow_name, "inductor-periodic");
+    EXPECT_EQ(answer.rows[3].workflow_id, 103u);
+    EXPECT_FALSE(answer.rows[3].completed);
 
-  auto asked = targets(server_);
-  std::sort(asked.begin(), asked.end());
-  std::vector<std::string> expected{runs_target, runs_page2, jobs_target(100), jobs_page2, jobs_target(103)};
-  std::sort(expected.begin(), expected.end());
-  EXPECT_EQ(asked, expected);
-  expect_headers(server_, true);
+    auto asked = targets(server_);
+    std::sort(asked.begin(), asked.end());
+    std::vector<std::string> expected{runs_target, runs_page2, jobs_target(100), jobs_page2, jobs_target(103)};
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(asked, expected);
+    expect_headers(server_, true);
 }
 
 TEST_F(github, a_commit_without_wanted_runs_gives_no_rows) {
-  server_.add_response("GET", runs_target, 200, runs_body({run_json(7, "lint", "push")}));
-  const auto answer = rows();
-  ASSERT_TRUE(answer.ok()) << answer.message;
-  EXPECT_TRUE(answer.rows.empty());
-  EXPECT_EQ(targets(server_), std::vector<std::string>{runs_target});
+    server_.add_response("GET", runs_target, 200, runs_body({run_json(7, "lint", "push")}));
+    const auto answer = rows();
+    ASSERT_TRUE(answer.ok()) << answer.message;
+    EXPECT_TRUE(answer.rows.empty());
+    EXPECT_EQ(targets(server_), std::vector<std::string>{runs_target});
 }
 
 TEST_F(github, the_token_never_leaves_the_api_origin) {
-  // A Link to another origin, and a redirect there: both followed, neither with the token.
-  testing::server_options plain;
-  plain.tls = false;
-  testing::server other(plain);
-  server_.add_response("GET", runs_target, 200, runs_body({}), link_next(other.url("/runs/2")));
-  other.add_response("GET", "/runs/2", 200, runs_body({run_json(5, "inductor", "push")}));
-  server_.add_response("GET", jobs_target(5), 301, "", {{"Location", other.url("/jobs/5")}});
-  other.add_response("GET", "/jobs/5", 200, jobs_body({job_json(51, "b / test (inductor_timm, 1, 1, m)", 1, "completed")}));
+    // A Link to another origin, and a redirect there: both followed, neither with the token.
+    testing::server_options plain;
+    plain.tls = false;
+    testing::server other(plain);
+    server_.add_response("GET", runs_target, 200, runs_body({}), link_next(other.url("/runs/2")));
+    other.add_response("GET", "/runs/2", 200, runs_body({run_json(5, "inductor", "push")}));
+    server_.add_response("GET", jobs_target(5), 301, "", {{"Location", other.url("/jobs/5")}});
+    other.add_response("GET", "/jobs/5", 200,
+                       jobs_body({job_json(51, "b / test (inductor_timm, 1, 1, m)", 1, "completed")}));
 
-  const auto answer = rows();
-  ASSERT_TRUE(answer.ok()) << answer.message;
-  ASSERT_EQ(answer.rows.size(), 1u);
-  EXPECT_EQ(answer.rows[0].id, 51u);
-  EXPECT_EQ(targets(server_), (std::vector<std::string>{runs_target, jobs_target(5)}));
-  EXPECT_EQ(targets(other), (std::vector<std::string>{"/runs/2", "/jobs/5"}));
-  expect_headers(server_, true);
-  expect_headers(other, false);
+    const auto answer = rows();
+    ASSERT_TRUE(answer.ok()) << answer.message;
+    ASSERT_EQ(answer.rows.size(), 1u);
+    EXPECT_EQ(answer.rows[0].id, 51u);
+    EXPECT_EQ(targets(server_), (std::vector<std::string>{runs_target, jobs_target(5)}));
+    EXPECT_EQ(targets(other), (std::vector<std::string>{"/runs/2", "/jobs/5"}));
+    expect_headers(server_, true);
+    expect_headers(other, false);
 }
 
 TEST_F(github, waits_for_a_rate_limit_reset_two_seconds_away) {
-  server_.add_response("GET", runs_target, 403, R"({"message":"API rate limit exceeded"})",
-                       {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", std::to_string(epoch + 2)}});
-  // The answer changes while the call waits, as GitHub's does at the reset.
-  settings_.notice = [this](const std::string& line) {
-    notices_.push_back(line);
-    server_.add_response("GET", runs_target, 200, runs_body({}));
-  };
-  const auto answer = rows();
-  ASSERT_TRUE(answer.ok()) << answer.message;
-  EXPECT_EQ(targets(server_), (std::vector<std::string>{runs_target, runs_target}));
-  ASSERT_EQ(notices_.size(), 1u);
-  EXPECT_NE(notices_[0].find("rate limited, waiting 3 s"), std::string::npos) << notices_[0];
-  expect_no_token_in(notices_[0]);
-  expect_headers(server_, true);
+    server_.add_response("GET", runs_target, 403, R"({"message":"API rate limit exceeded"})",
+                         {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", std::to_string(epoch + 2)}});
+    // The answer changes while the call waits, as GitHub's does at the reset.
+    settings_.notice = [this](const std::string& line) {
+        notices_.push_back(line);
+        server_.add_response("GET", runs_target, 200, runs_body({}));
+    };
+    const auto answer = rows();
+    ASSERT_TRUE(answer.ok()) << answer.message;
+    EXPECT_EQ(targets(server_), (std::vector<std::string>{runs_target, runs_target}));
+    ASSERT_EQ(notices_.size(), 1u);
+    EXPECT_NE(notices_[0].find("rate limited, waiting 3 s"), std::string::npos) << notices_[0];
+    expect_no_token_in(notices_[0]);
+    expect_headers(server_, true);
 }
 
 TEST_F(github, gives_up_on_a_rate_limit_an_hour_away_naming_the_reset) {
-  server_.add_response("GET", runs_target, 429, R"({"message":"API rate limit exceeded"})",
-                       {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", std::to_string(epoch + 3600)}});
-  settings_.token.clear();
-  const auto answer = rows();
-  EXPECT_EQ(answer.code, error::rate_limited);
-  EXPECT_NE(answer.message.find("until 2026-11-24 19:00:01 UTC"), std::string::npos) << answer.message;
-  EXPECT_NE(answer.message.find("GITHUB_TOKEN"), std::string::npos) << answer.message;
-  EXPECT_NE(answer.message.find(server_.url(runs_target)), std::string::npos) << answer.message;
-  EXPECT_EQ(server_.requests().size(), 1u);
-  expect_headers(server_, false);
+    server_.add_response("GET", runs_target, 429, R"({"message":"API rate limit exceeded"})",
+                         {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", std::to_string(epoch + 3600)}});
+    settings_.token.clear();
+    const auto answer = rows();
+    EXPECT_EQ(answer.code, error::rate_limited);
+    EXPECT_NE(answer.message.find("until 2026-11-24 19:00:01 UTC"), std::string::npos) << answer.message;
+    EXPECT_NE(answer.message.find("GITHUB_TOKEN"), std::string::npos) << answer.message;
+    EXPECT_NE(answer.message.find(server_.url(runs_target)), std::string::npos) << answer.message;
+    EXPECT_EQ(server_.requests().size(), 1u);
+    expect_headers(server_, false);
 }
 
 TEST_F(github, a_rate_limit_wait_ends_at_once_when_cancelled) {
-  server_.add_response("GET", runs_target, 403, R"({"message":"API rate limit exceeded"})",
-                       {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", std::to_string(epoch + 50)}});
-  settings_.canceller = std::make_shared<wait_canceller>();
-  settings_.notice = [this](const std::string&) {
-    // As a SIGINT handler would, once the call waits.
-    boost::asio::post(io_, [this] {
-      settings_.canceller->cancel();
-      client_->cancel();
-    });
-  };
-  const auto answer = rows();
-  EXPECT_EQ(answer.code, net::error::cancelled);
-  // Without the canceller the wait would run its 51 s and the retry fail in the client instead.
-  EXPECT_NE(answer.message.find("cancelled while waiting for the rate limit"), std::string::npos) << answer.message;
-  EXPECT_EQ(server_.requests().size(), 1u);
+    server_.add_response("GET", runs_target, 403, R"({"message":"API rate limit exceeded"})",
+                         {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", std::to_string(epoch + 50)}});
+    settings_.canceller = std::make_shared<wait_canceller>();
+    settings_.notice = [this](const std::string&) {
+        // As a SIGINT handler would, once the call waits.
+        boost::asio::post(io_, [this] {
+            settings_.canceller->cancel();
+            client_->cancel();
+        });
+    };
+    const auto answer = rows();
+    EXPECT_EQ(answer.code, net::error::cancelled);
+    // Without the canceller the wait would run its 51 s and the retry fail in the client instead.
+    EXPECT_NE(answer.message.find("cancelled while waiting for the rate limit"), std::string::npos) << answer.message;
+    EXPECT_EQ(server_.requests().size(), 1u);
 }
 
 TEST_F(github, backs_off_from_a_secondary_rate_limit) {
-  settings_.rate_limits.secondary_wait = std::chrono::milliseconds(10);
-  server_.add_response("GET", runs_target, 403, R"({"message":"You have exceeded a secondary rate limit."})",
-                       {{"x-ratelimit-remaining", "4990"}});
-  settings_.notice = [this](const std::string& line) {
-    notices_.push_back(line);
-    if (notices_.size() == 2) server_.add_response("GET", runs_target, 200, runs_body({}));
-  };
-  const auto answer = rows();
-  ASSERT_TRUE(answer.ok()) << answer.message;
-  EXPECT_EQ(server_.requests().size(), 3u);
-  ASSERT_EQ(notices_.size(), 2u);
-  EXPECT_NE(notices_[1].find("secondary rate limit, waiting 1 s"), std::string::npos) << notices_[1];
+    settings_.rate_limits.secondary_wait = std::chrono::milliseconds(10);
+    server_.add_response("GET", runs_target, 403, R"({"message":"You have exceeded a secondary rate limit."})",
+                         {{"x-ratelimit-remaining", "4990"}});
+    settings_.notice = [this](const std::string& line) {
+        notices_.push_back(line);
+        if (notices_.size() == 2) server_.add_response("GET", runs_target, 200, runs_body({}));
+    };
+    const auto answer = rows();
+    ASSERT_TRUE(answer.ok()) << answer.message;
+    EXPECT_EQ(server_.requests().size(), 3u);
+    ASSERT_EQ(notices_.size(), 2u);
+    EXPECT_NE(notices_[1].find("secondary rate limit, waiting 1 s"), std::string::npos) << notices_[1];
 }
 
 TEST_F(github, refused_credentials_fail_without_showing_them) {
-  server_.add_response("GET", runs_target, 401, R"({"message":"Bad credentials"})");
-  auto answer = rows();
-  EXPECT_EQ(answer.code, error::authentication_refused);
-  EXPECT_NE(answer.message.find("HTTP 401"), std::string::npos) << answer.message;
-  expect_no_token_in(answer.message);
+    server_.add_response("GET", runs_target, 401, R"({"message":"Bad credentials"})");
+    auto answer = rows();
+    EXPECT_EQ(answer.code, error::authentication_refused);
+    EXPECT_NE(answer.message.find("HTTP 401"), std::string::npos) << answer.message;
+    expect_no_token_in(answer.message);
 
-  server_.add_response("GET", runs_target, 403, R"({"message":"Resource not accessible by integration"})",
-                       {{"x-ratelimit-remaining", "4999"}});
-  answer = rows();
-  EXPECT_EQ(answer.code, error::authentication_refused);
-  expect_no_token_in(answer.message);
+    server_.add_response("GET", runs_target, 403, R"({"message":"Resource not accessible by integration"})",
+                         {{"x-ratelimit-remaining", "4999"}});
+    answer = rows();
+    EXPECT_EQ(answer.code, error::authentication_refused);
+    expect_no_token_in(answer.message);
 }
 
 TEST_F(github, a_malformed_answer_fails_naming_the_url) {
-  server_.add_response("GET", runs_target, 200, R"({"workflow_runs":[{"id":1,)");
-  auto answer = rows();
-  EXPECT_EQ(answer.code, jobs::error::malformed_json);
-  EXPECT_NE(answer.message.find(server_.url(runs_target)), std::string::npos) << answer.message;
+    server_.add_response("GET", runs_target, 200, R"({"workflow_runs":[{"id":1,)");
+    auto answer = rows();
+    EXPECT_EQ(answer.code, jobs::error::malformed_json);
+    EXPECT_NE(answer.message.find(server_.url(runs_target)), std::string::npos) << answer.message;
 
-  server_.add_response("GET", runs_target, 200, R"({"message":"Not Found"})");
-  answer = rows();
-  EXPECT_EQ(answer.code, jobs::error::wrong_shape);
-  EXPECT_NE(answer.message.find("workflow_runs"), std::string::npos) << answer.message;
+    server_.add_response("GET", runs_target, 200, R"({"message":"Not Found"})");
+    answer = rows();
+    EXPECT_EQ(answer.code, jobs::error::wrong_shape);
+    EXPECT_NE(answer.message.find("workflow_runs"), std::string::npos) << answer.message;
 }
 
 TEST_F(github, a_failing_jobs_listing_fails_the_rows_after_the_others_end) {
-  server_.add_response("GET", runs_target, 200,
-                       runs_body({run_json(1, "inductor", "push"), run_json(2, "inductor", "push")}));
-  server_.add_response("GET", jobs_target(1), 500, "oops");
-  server_.add_response("GET", jobs_target(2), 200, jobs_body({}));
-  const auto answer = rows();
-  EXPECT_EQ(answer.code, error::source_refused);
-  EXPECT_NE(answer.message.find("HTTP 500"), std::string::npos) << answer.message;
-  EXPECT_TRUE(answer.rows.empty());
-  EXPECT_EQ(server_.requests().size(), 3u);
+    server_.add_response("GET", runs_target, 200,
+                         runs_body({run_json(1, "inductor", "push"), run_json(2, "inductor", "push")}));
+    server_.add_response("GET", jobs_target(1), 500, "oops");
+    server_.add_response("GET", jobs_target(2), 200, jobs_body({}));
+    const auto answer = rows();
+    EXPECT_EQ(answer.code, error::source_refused);
+    EXPECT_NE(answer.message.find("HTTP 500"), std::string::npos) << answer.message;
+    EXPECT_TRUE(answer.rows.empty());
+    EXPECT_EQ(server_.requests().size(), 3u);
 }
 
 TEST_F(github, a_link_loop_is_bounded) {
-  settings_.max_pages = 3;
-  server_.add_response("GET", runs_target, 200, runs_body({}), link_next(server_.url(runs_target)));
-  const auto answer = rows();
-  EXPECT_EQ(answer.code, jobs::error::too_large);
-  EXPECT_EQ(server_.requests().size(), 3u);
+    settings_.max_pages = 3;
+    server_.add_response("GET", runs_target, 200, runs_body({}), link_next(server_.url(runs_target)));
+    const auto answer = rows();
+    EXPECT_EQ(answer.code, jobs::error::too_large);
+    EXPECT_EQ(server_.requests().size(), 3u);
 }
 
 TEST_F(github, resolves_a_short_sha) {
-  server_.add_response("GET", "/repos/o/r/commits/0123456?per_page=1", 200,
-                       R"({"sha":")" + sha + R"(","commit":{"message":"x"},"files":[{"filename":"a"}]})");
-  const auto answer = resolve("0123456");
-  ASSERT_TRUE(answer.ok()) << answer.message;
-  EXPECT_EQ(answer.sha, sha);
-  EXPECT_EQ(targets(server_), std::vector<std::string>{"/repos/o/r/commits/0123456?per_page=1"});
-  expect_headers(server_, true);
+    server_.add_response("GET", "/repos/o/r/commits/0123456?per_page=1", 200,
+                         R"({"sha":")" + sha + R"(","commit":{"message":"x"},"files":[{"filename":"a"}]})");
+    const auto answer = resolve("0123456");
+    ASSERT_TRUE(answer.ok()) << answer.message;
+    EXPECT_EQ(answer.sha, sha);
+    EXPECT_EQ(targets(server_), std::vector<std::string>{"/repos/o/r/commits/0123456?per_page=1"});
+    expect_headers(server_, true);
 }
 
 TEST_F(github, an_unknown_short_sha_is_a_clear_error) {
-  for (unsigned status : {404u, 422u}) {
-    server_.add_response("GET", "/repos/o/r/commits/fff0?per_page=1", status, R"({"message":"No commit found"})");
-    const auto answer = resolve("fff0");
-    EXPECT_EQ(answer.code, error::no_such_commit);
-    EXPECT_NE(answer.message.find("no commit of o/r matches fff0"), std::string::npos) << answer.message;
-  }
+    for (unsigned status : {404u, 422u}) {
+        server_.add_response("GET", "/repos/o/r/commits/fff0?per_page=1", status, R"({"message":"No commit found"})");
+        const auto answer = resolve("fff0");
+        EXPECT_EQ(answer.code, error::no_such_commit);
+        EXPECT_NE(answer.message.find("no commit of o/r matches fff0"), std::string::npos) << answer.message;
+    }
 }
 
 TEST_F(github, latest_is_the_newest_completed_push_run) {
-  const std::string target =
-      "/repos/o/r/actions/workflows/inductor.yml/runs?branch=main&event=push&status=completed&per_page=100";
-  const std::string newer(40, 'b');
-  server_.add_response("GET", target, 200, runs_body({run_json(9, "inductor", "push", "in_progress", newer)}),
-                       link_next(server_.url("/repositories/9/wf?cursor=x")));
-  server_.add_response("GET", "/repositories/9/wf?cursor=x", 200,
-                       runs_body({run_json(8, "inductor", "push", "completed", sha),
-                                  run_json(7, "inductor", "push", "completed", std::string(40, 'c'))}),
-                       link_next(server_.url("/repositories/9/wf?cursor=y")));
-  const auto answer = latest("inductor", "main");
-  ASSERT_TRUE(answer.ok()) << answer.message;
-  EXPECT_EQ(answer.sha, sha);
-  EXPECT_EQ(targets(server_), (std::vector<std::string>{target, "/repositories/9/wf?cursor=x"}));
-  expect_headers(server_, true);
+    const std::string target =
+        "/repos/o/r/actions/workflows/inductor.yml/runs?branch=main&event=push&status=completed&per_page=100";
+    const std::string newer(40, 'b');
+    server_.add_response("GET", target, 200, runs_body({run_json(9, "inductor", "push", "in_progress", newer)}),
+                         link_next(server_.url("/repositories/9/wf?cursor=x")));
+    server_.add_response("GET", "/repositories/9/wf?cursor=x", 200,
+                         runs_body({run_json(8, "inductor", "push", "completed", sha),
+                                    run_json(7, "inductor", "push", "completed", std::string(40, 'c'))}),
+                         link_next(server_.url("/repositories/9/wf?cursor=y")));
+    const auto answer = latest("inductor", "main");
+    ASSERT_TRUE(answer.ok()) << answer.message;
+    EXPECT_EQ(answer.sha, sha);
+    EXPECT_EQ(targets(server_), (std::vector<std::string>{target, "/repositories/9/wf?cursor=x"}));
+    expect_headers(server_, true);
 }
 
 TEST_F(github, latest_without_a_completed_run_is_an_error) {
-  server_.add_response("GET", "/repos/o/r/actions/workflows/inductor.yml/runs", 200, runs_body({}));
-  const auto answer = latest("inductor", "main");
-  EXPECT_EQ(answer.code, error::no_completed_run);
-  EXPECT_NE(answer.message.find("inductor.yml on branch main"), std::string::npos) << answer.message;
+    server_.add_response("GET", "/repos/o/r/actions/workflows/inductor.yml/runs", 200, runs_body({}));
+    const auto answer = latest("inductor", "main");
+    EXPECT_EQ(answer.code, error::no_completed_run);
+    EXPECT_NE(answer.message.find("inductor.yml on branch main"), std::string::npos) << answer.message;
 }
 
 }  // namespace

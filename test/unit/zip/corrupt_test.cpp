@@ -17,8 +17,7 @@ using ue::zip::error;
 
 const std::string csv = "dev,name,batch_size,accuracy\ncuda,BertForMaskedLM,8,pass\n";
 
-TEST(ZipCorrupt, BadCrcInHeaderNamesEntryAndOffset)
-{
+TEST(ZipCorrupt, BadCrcInHeaderNamesEntryAndOffset) {
     zip_writer w;
     w.add("ok.csv", csv);
     const std::size_t second = w.bytes().size();
@@ -31,18 +30,17 @@ TEST(ZipCorrupt, BadCrcInHeaderNamesEntryAndOffset)
     const std::uint64_t end = second + 30 + 23 + ue::test::deflate_raw(csv).size();
     EXPECT_EQ(r.error.offset, end);
     EXPECT_EQ(r.error.describe(), fmt::format("entry 'test/test-reports/x.csv' at byte {}: bad CRC-32 "
-                                              "(expected 0x{:08x}, got 0x{:08x})", end, crc ^ 1, crc));
+                                              "(expected 0x{:08x}, got 0x{:08x})",
+                                              end, crc ^ 1, crc));
 }
 
-TEST(ZipCorrupt, BadCrcIsIgnoredForSkippedEntries)
-{
+TEST(ZipCorrupt, BadCrcIsIgnoredForSkippedEntries) {
     zip_writer w;
     w.add("x.xml", csv, {.crc_xor = 0x1});
     EXPECT_TRUE(feed(w.finish(), {}, [](const auto&) { return false; }).done);
 }
 
-TEST(ZipCorrupt, BadCrcInDescriptor)
-{
+TEST(ZipCorrupt, BadCrcInDescriptor) {
     for (std::uint16_t method : {0, 8}) {
         zip_writer w;
         w.add("d.csv", csv, {.method = method, .descriptor = true, .crc_xor = 0x100});
@@ -53,8 +51,7 @@ TEST(ZipCorrupt, BadCrcInDescriptor)
     }
 }
 
-TEST(ZipCorrupt, SizeMismatch)
-{
+TEST(ZipCorrupt, SizeMismatch) {
     zip_writer w;
     w.add("s.csv", csv, {.size_delta = 1});
     EXPECT_EQ(feed(w.finish(), {}).error.code, error::size_mismatch);
@@ -66,8 +63,7 @@ TEST(ZipCorrupt, SizeMismatch)
     EXPECT_EQ(feed(s.finish(), {}).error.code, error::size_mismatch);
 }
 
-TEST(ZipCorrupt, BadDeflateData)
-{
+TEST(ZipCorrupt, BadDeflateData) {
     zip_writer w;
     w.add_raw("bad.csv", 8, std::string(64, '\xff'), 0, 100);
     const auto r = feed(w.finish(), {});
@@ -75,23 +71,20 @@ TEST(ZipCorrupt, BadDeflateData)
     EXPECT_EQ(r.error.entry, "bad.csv");
 }
 
-TEST(ZipCorrupt, DeflateStreamLongerThanCompressedSize)
-{
+TEST(ZipCorrupt, DeflateStreamLongerThanCompressedSize) {
     const std::string deflated = ue::test::deflate_raw(csv);
     zip_writer w;
     w.add_raw("short.csv", 8, deflated.substr(0, deflated.size() - 3), ue::test::crc32_of(csv), csv.size());
     EXPECT_EQ(feed(w.finish(), {}).error.code, error::bad_deflate_data);
 }
 
-TEST(ZipCorrupt, DeflateStreamShorterThanCompressedSize)
-{
+TEST(ZipCorrupt, DeflateStreamShorterThanCompressedSize) {
     zip_writer w;
     w.add_raw("long.csv", 8, ue::test::deflate_raw(csv) + "junk", ue::test::crc32_of(csv), csv.size());
     EXPECT_EQ(feed(w.finish(), {}).error.code, error::size_mismatch);
 }
 
-TEST(ZipCorrupt, GarbageIsBadSignature)
-{
+TEST(ZipCorrupt, GarbageIsBadSignature) {
     const auto r = feed("this is not a zip file at all", {});
     EXPECT_EQ(r.error.code, error::bad_signature);
     EXPECT_EQ(r.error.offset, 0u);
@@ -99,8 +92,7 @@ TEST(ZipCorrupt, GarbageIsBadSignature)
     EXPECT_EQ(r.error.describe(), "at byte 0: bad zip signature (expected a local header, got 0x73696874)");
 }
 
-TEST(ZipCorrupt, GarbageAfterEntryIsBadSignatureAtItsOffset)
-{
+TEST(ZipCorrupt, GarbageAfterEntryIsBadSignatureAtItsOffset) {
     zip_writer w;
     w.add("a.csv", csv);
     const std::string z = w.bytes() + "GARBAGE!";
@@ -109,15 +101,13 @@ TEST(ZipCorrupt, GarbageAfterEntryIsBadSignatureAtItsOffset)
     EXPECT_EQ(r.error.offset, w.bytes().size());
 }
 
-TEST(ZipCorrupt, EmptyInputIsTruncated)
-{
+TEST(ZipCorrupt, EmptyInputIsTruncated) {
     const auto r = feed("", {});
     EXPECT_EQ(r.error.code, error::truncated);
     EXPECT_EQ(r.error.offset, 0u);
 }
 
-TEST(ZipCorrupt, TruncationAtEveryOffset)
-{
+TEST(ZipCorrupt, TruncationAtEveryOffset) {
     zip_writer w;
     w.add("a.csv", csv);
     w.add("b.bin", csv, {.method = 0, .descriptor = true});
@@ -134,15 +124,13 @@ TEST(ZipCorrupt, TruncationAtEveryOffset)
             }
             ASSERT_FALSE(r.done) << n;
             const bool in_scan = r.error.entry == "b.bin" && r.error.code == error::descriptor_not_found;
-            EXPECT_TRUE(r.error.code == error::truncated || in_scan)
-                << n << ": " << r.transcript;
+            EXPECT_TRUE(r.error.code == error::truncated || in_scan) << n << ": " << r.transcript;
             EXPECT_EQ(r.error.offset, n) << n;
         }
     }
 }
 
-TEST(ZipCorrupt, ZipBombDeclaredSizeOverLimit)
-{
+TEST(ZipCorrupt, ZipBombDeclaredSizeOverLimit) {
     zip_writer w;
     w.add("bomb.csv", std::string(4 << 20, '0'));
     ue::zip::limits lim;
@@ -151,18 +139,20 @@ TEST(ZipCorrupt, ZipBombDeclaredSizeOverLimit)
     EXPECT_EQ(r.error.code, error::entry_too_large);
     EXPECT_EQ(r.error.offset, 0u);
     // Skipping it by its sizes is fine.
-    EXPECT_TRUE(feed(w.finish(), {}, [](const auto&) { return false; }, lim).done);
+    EXPECT_TRUE(feed(
+                    w.finish(), {}, [](const auto&) { return false; }, lim)
+                    .done);
 }
 
-TEST(ZipCorrupt, ZipBombHiddenBehindDescriptorOrLyingHeader)
-{
+TEST(ZipCorrupt, ZipBombHiddenBehindDescriptorOrLyingHeader) {
     ue::zip::limits lim;
     lim.max_entry_size = 1 << 20;
     const std::string zeros(4 << 20, '0');
     zip_writer d;
     d.add("bomb.csv", zeros, {.descriptor = true});
     for (bool want : {true, false}) {
-        const auto r = feed(d.finish(), {}, [&](const auto&) { return want; }, lim);
+        const auto r = feed(
+            d.finish(), {}, [&](const auto&) { return want; }, lim);
         EXPECT_EQ(r.error.code, error::entry_too_large) << want;
         EXPECT_LT(r.error.offset, d.bytes().size());
     }
@@ -171,13 +161,9 @@ TEST(ZipCorrupt, ZipBombHiddenBehindDescriptorOrLyingHeader)
     EXPECT_EQ(feed(lie.finish(), {}, ue::test::want_all, lim).error.code, error::entry_too_large);
 }
 
-TEST(ZipCorrupt, DefaultLimitIs256MiB)
-{
-    EXPECT_EQ(ue::zip::limits{}.max_entry_size, 256u << 20);
-}
+TEST(ZipCorrupt, DefaultLimitIs256MiB) { EXPECT_EQ(ue::zip::limits{}.max_entry_size, 256u << 20); }
 
-TEST(ZipCorrupt, EncryptedEntryIsRefusedWhenWanted)
-{
+TEST(ZipCorrupt, EncryptedEntryIsRefusedWhenWanted) {
     zip_writer w;
     w.add("secret.csv", csv, {.extra_flags = 1});
     const std::string z = w.finish();
@@ -185,8 +171,7 @@ TEST(ZipCorrupt, EncryptedEntryIsRefusedWhenWanted)
     EXPECT_TRUE(feed(z, {}, [](const auto&) { return false; }).done);
 }
 
-TEST(ZipCorrupt, UnsupportedMethodIsRefusedWhenWanted)
-{
+TEST(ZipCorrupt, UnsupportedMethodIsRefusedWhenWanted) {
     zip_writer w;
     w.add_raw("bzip2.csv", 12, "BZh91AY&SY", 0, 100);
     const std::string z = w.finish();
@@ -196,8 +181,7 @@ TEST(ZipCorrupt, UnsupportedMethodIsRefusedWhenWanted)
     EXPECT_TRUE(feed(z, {}, [](const auto&) { return false; }).done);
 }
 
-TEST(ZipCorrupt, NameAndExtraLimits)
-{
+TEST(ZipCorrupt, NameAndExtraLimits) {
     zip_writer w;
     w.add("a-rather-long-name.csv", csv, {.zip64 = true});
     const std::string z = w.finish();
@@ -209,8 +193,7 @@ TEST(ZipCorrupt, NameAndExtraLimits)
     EXPECT_EQ(feed(z, {}, ue::test::want_all, extras).error.code, error::extra_too_long);
 }
 
-TEST(ZipCorrupt, ErrorIsFinal)
-{
+TEST(ZipCorrupt, ErrorIsFinal) {
     ue::zip::reader r;
     const std::string junk = "junkjunk";
     const std::span<const std::byte> in(reinterpret_cast<const std::byte*>(junk.data()), junk.size());
@@ -220,8 +203,7 @@ TEST(ZipCorrupt, ErrorIsFinal)
     EXPECT_EQ(r.error().code, error::bad_signature);
 }
 
-TEST(ZipCorrupt, ErrorCategory)
-{
+TEST(ZipCorrupt, ErrorCategory) {
     const std::error_code ec = error::bad_crc;
     EXPECT_STREQ(ec.category().name(), "ue.zip");
     EXPECT_EQ(ec.message(), "bad CRC-32");

@@ -13,9 +13,9 @@
 namespace ue::test {
 
 struct run_result {
-    std::string transcript;                ///< one line per event (need_more excluded)
-    std::vector<std::string> contents;     ///< delivered bytes of each wanted entry, in order
-    ue::zip::error_info error;             ///< set when the run ended in an error
+    std::string transcript;             ///< one line per event (need_more excluded)
+    std::vector<std::string> contents;  ///< delivered bytes of each wanted entry, in order
+    ue::zip::error_info error;          ///< set when the run ended in an error
     bool done = false;
 };
 
@@ -28,7 +28,6 @@ run_result feed(std::string_view zip, const std::vector<std::size_t>& sizes, con
                 ue::zip::limits lim = {});
 
 /// Feeds `zip` as two pieces split at `at`.
-run_result feed_split(std::string_view zip, std::size_t at, const want_fn& want = want_all,
-                      ue::zip::limits lim = {});
+run_result feed_split(std::string_view zip, std::size_t at, const want_fn& want = want_all, ue::zip::limits lim = {});
 
 }  // namespace ue::test

@@ -20,16 +20,14 @@ struct grind_case {
     std::string zip;
 };
 
-std::string text(std::size_t lines)
-{
+std::string text(std::size_t lines) {
     std::string out = "dev,name,batch_size,accuracy,graph_breaks\n";
     for (std::size_t i = 0; i < lines; ++i)
         out += "cuda,Model" + std::to_string(i * 7919 % 1000) + ",8,pass," + std::to_string(i % 13) + "\n";
     return out;
 }
 
-std::vector<grind_case> small_cases()
-{
+std::vector<grind_case> small_cases() {
     std::vector<grind_case> out;
     const std::string csv = text(20);
     auto one = [&](std::string name, ue::test::zip_entry_options opt) {
@@ -62,13 +60,9 @@ std::vector<grind_case> small_cases()
     return out;
 }
 
-bool odd_entries(const ue::zip::entry_info& e)
-{
-    return e.name.ends_with(".csv") || e.name.ends_with("/");
-}
+bool odd_entries(const ue::zip::entry_info& e) { return e.name.ends_with(".csv") || e.name.ends_with("/"); }
 
-TEST(ZipGrind, EverySplitGivesTheSameEvents)
-{
+TEST(ZipGrind, EverySplitGivesTheSameEvents) {
     for (const auto& c : small_cases()) {
         for (const auto& want : {ue::test::want_fn(ue::test::want_all), ue::test::want_fn(odd_entries)}) {
             const auto whole = feed(c.zip, {}, want);
@@ -90,8 +84,7 @@ TEST(ZipGrind, EverySplitGivesTheSameEvents)
     }
 }
 
-TEST(ZipGrind, ExpectedOutcomes)
-{
+TEST(ZipGrind, ExpectedOutcomes) {
     for (const auto& c : small_cases()) {
         const auto r = feed(c.zip, {});
         const bool bad = c.name.starts_with("bad") || c.name == "stored_descriptor_nosig";
@@ -99,8 +92,7 @@ TEST(ZipGrind, ExpectedOutcomes)
     }
 }
 
-TEST(ZipGrind, LargeEntriesInAnyPieces)
-{
+TEST(ZipGrind, LargeEntriesInAnyPieces) {
     // Several MiB so that 1 MiB pieces, the 64 KiB output buffer and zlib's window all wrap.
     const std::string big = text(150000);
     zip_writer w;

@@ -15,24 +15,20 @@ using ue::test::zip_entry_options;
 using ue::test::zip_writer;
 using ue::zip::error;
 
-const std::string csv = "dev,name,batch_size,accuracy,graph_breaks\ncuda,AlbertForMaskedLM,8,pass,7\n"
-                        "cuda,YituTechConvBert,8,pass,7\n";
+const std::string csv =
+    "dev,name,batch_size,accuracy,graph_breaks\ncuda,AlbertForMaskedLM,8,pass,7\n"
+    "cuda,YituTechConvBert,8,pass,7\n";
 
-std::string xml(std::size_t repeat)
-{
+std::string xml(std::size_t repeat) {
     std::string out = "<testsuites>";
     for (std::size_t i = 0; i < repeat; ++i)
         out += "<testcase classname=\"x\" name=\"PK" + std::to_string(i) + "\" time=\"0.5\"/>\n";
     return out + "</testsuites>\n";
 }
 
-bool wants_csv(const ue::zip::entry_info& e)
-{
-    return e.name.ends_with(".csv");
-}
+bool wants_csv(const ue::zip::entry_info& e) { return e.name.ends_with(".csv"); }
 
-std::string read_fixture(const std::string& name)
-{
+std::string read_fixture(const std::string& name) {
     std::ifstream in(std::string(UE_ZIP_TEST_DATA) + "/" + name, std::ios::binary);
     EXPECT_TRUE(in) << name;
     std::ostringstream s;
@@ -40,21 +36,18 @@ std::string read_fixture(const std::string& name)
     return s.str();
 }
 
-TEST(ZipReader, EmptyZipIsDone)
-{
+TEST(ZipReader, EmptyZipIsDone) {
     const auto r = feed(zip_writer().finish(), {});
     EXPECT_TRUE(r.done);
     EXPECT_EQ(r.transcript, "done\n");
 }
 
-TEST(ZipReader, EmptyZip64IsDone)
-{
+TEST(ZipReader, EmptyZip64IsDone) {
     const auto r = feed(zip_writer().finish(true), {});
     EXPECT_TRUE(r.done);
 }
 
-TEST(ZipReader, DeliversStoredAndDeflatedEntries)
-{
+TEST(ZipReader, DeliversStoredAndDeflatedEntries) {
     zip_writer w;
     w.add("test/test-reports/a.csv", csv);
     w.add("test/test-reports/b.xml", xml(50), {.method = 0});
@@ -67,8 +60,7 @@ TEST(ZipReader, DeliversStoredAndDeflatedEntries)
     EXPECT_EQ(r.contents[2], "");
 }
 
-TEST(ZipReader, AnnouncesEntryHeaders)
-{
+TEST(ZipReader, AnnouncesEntryHeaders) {
     zip_writer w;
     w.add("x.csv", csv, {.method = 0});
     w.add("y.csv", csv, {.descriptor = true});
@@ -96,8 +88,7 @@ TEST(ZipReader, AnnouncesEntryHeaders)
     EXPECT_EQ(rd.offset(), static_cast<std::uint64_t>(z.size() - in.size() + res.consumed));
 }
 
-TEST(ZipReader, SkipsUnwantedEntries)
-{
+TEST(ZipReader, SkipsUnwantedEntries) {
     zip_writer w;
     w.add("test/test-reports/big.xml", xml(2000));
     w.add("test/test-reports/stored.xml", xml(100), {.method = 0});
@@ -109,8 +100,7 @@ TEST(ZipReader, SkipsUnwantedEntries)
     EXPECT_EQ(r.contents[0], csv);
 }
 
-TEST(ZipReader, TrailingBytesAfterCentralDirectoryAreIgnored)
-{
+TEST(ZipReader, TrailingBytesAfterCentralDirectoryAreIgnored) {
     zip_writer w;
     w.add("a.csv", csv);
     const std::string z = w.finish() + "trailing garbage";
@@ -119,8 +109,7 @@ TEST(ZipReader, TrailingBytesAfterCentralDirectoryAreIgnored)
     for (;;) {
         const auto res = rd.next(in);
         in = in.subspan(res.consumed);
-        if (res.what == ue::zip::event::done)
-            break;
+        if (res.what == ue::zip::event::done) break;
         ASSERT_NE(res.what, ue::zip::event::error);
         ASSERT_NE(res.what, ue::zip::event::need_more);
     }
@@ -139,8 +128,7 @@ struct descriptor_case {
 
 class DataDescriptor : public testing::TestWithParam<descriptor_case> {};
 
-TEST_P(DataDescriptor, ReadsEntryAndNextOne)
-{
+TEST_P(DataDescriptor, ReadsEntryAndNextOne) {
     const auto p = GetParam();
     zip_writer w;
     const std::string payload = xml(300);
@@ -169,8 +157,7 @@ INSTANTIATE_TEST_SUITE_P(AllShapes, DataDescriptor,
                                          descriptor_case{0, true, false, false}, descriptor_case{0, true, true, false},
                                          descriptor_case{0, false, false, true}));
 
-TEST(ZipReader, StoredScanIgnoresFalseDescriptorSignatures)
-{
+TEST(ZipReader, StoredScanIgnoresFalseDescriptorSignatures) {
     // Data that holds the descriptor signature, with and without a plausible tail, must be delivered.
     std::string tricky = "PK\x07\x08" + std::string(12, 'x') + "PPK\x07PK\x07\x08";
     tricky += std::string("\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00", 12) + "P";
@@ -191,8 +178,7 @@ TEST(ZipReader, StoredScanIgnoresFalseDescriptorSignatures)
     }
 }
 
-TEST(ZipReader, Zip64ExtraFieldGivesSizes)
-{
+TEST(ZipReader, Zip64ExtraFieldGivesSizes) {
     zip_writer w;
     w.add("a.csv", csv, {.zip64 = true});
     w.add("b.xml", xml(20), {.method = 0, .zip64 = true});
@@ -204,8 +190,7 @@ TEST(ZipReader, Zip64ExtraFieldGivesSizes)
     EXPECT_NE(r.transcript.find("zip64=true"), std::string::npos);
 }
 
-TEST(ZipReader, Zip64MarkerWithoutExtraIsAnError)
-{
+TEST(ZipReader, Zip64MarkerWithoutExtraIsAnError) {
     zip_writer w;
     w.add("a.csv", csv, {.method = 0});
     std::string z = w.finish();
@@ -215,27 +200,25 @@ TEST(ZipReader, Zip64MarkerWithoutExtraIsAnError)
     EXPECT_EQ(r.error.entry, "a.csv");
 }
 
-TEST(ZipReader, RealPythonZipfile)
-{
+TEST(ZipReader, RealPythonZipfile) {
     const auto r = feed(read_fixture("python_zipfile.zip"), {}, wants_csv);
     ASSERT_TRUE(r.done) << r.transcript;
     ASSERT_EQ(r.contents.size(), 1u);
-    EXPECT_EQ(r.contents[0], "dev,name,batch_size,accuracy,graph_breaks\ncuda,AlbertForMaskedLM,8,pass,0\n"
-                             "cuda,BertForMaskedLM,8,pass,3\n");
+    EXPECT_EQ(r.contents[0],
+              "dev,name,batch_size,accuracy,graph_breaks\ncuda,AlbertForMaskedLM,8,pass,0\n"
+              "cuda,BertForMaskedLM,8,pass,3\n");
 }
 
 const std::string zip_r_csv = "dev,name,batch_size,accuracy,graph_breaks\ncuda,T5Small,4,pass,2\n";
 
-TEST(ZipReader, RealZipCommand)
-{
+TEST(ZipReader, RealZipCommand) {
     const auto r = feed(read_fixture("zip_r.zip"), {}, wants_csv);
     ASSERT_TRUE(r.done) << r.transcript;
     ASSERT_EQ(r.contents.size(), 1u);
     EXPECT_EQ(r.contents[0], zip_r_csv);
 }
 
-TEST(ZipReader, RealZipCommandToPipeUsesDescriptors)
-{
+TEST(ZipReader, RealZipCommandToPipeUsesDescriptors) {
     const auto r = feed(read_fixture("zip_r_stream.zip"), {});
     ASSERT_TRUE(r.done) << r.transcript;
     ASSERT_EQ(r.contents.size(), 4u);
@@ -243,16 +226,14 @@ TEST(ZipReader, RealZipCommandToPipeUsesDescriptors)
     EXPECT_NE(r.transcript.find("flags=8"), std::string::npos);
 }
 
-TEST(ZipReader, RealZipFromStdinWithZip64Extra)
-{
+TEST(ZipReader, RealZipFromStdinWithZip64Extra) {
     const auto r = feed(read_fixture("zip_stdin.zip"), {});
     ASSERT_TRUE(r.done) << r.transcript;
     ASSERT_EQ(r.contents.size(), 1u);
     EXPECT_EQ(r.contents[0], zip_r_csv);
 }
 
-TEST(ZipReader, RealZipFromStdinToPipeWithZip64Descriptor)
-{
+TEST(ZipReader, RealZipFromStdinToPipeWithZip64Descriptor) {
     const auto r = feed(read_fixture("zip_stdin_pipe.zip"), {});
     ASSERT_TRUE(r.done) << r.transcript;
     ASSERT_EQ(r.contents.size(), 1u);
@@ -261,11 +242,11 @@ TEST(ZipReader, RealZipFromStdinToPipeWithZip64Descriptor)
     EXPECT_NE(r.transcript.find("zip64=true"), std::string::npos);
 }
 
-TEST(ZipReader, RealPythonZipfileToUnseekableStream)
-{
+TEST(ZipReader, RealPythonZipfileToUnseekableStream) {
     // zipfile writes data descriptors when it cannot seek: stored (scanned) and Zip64 deflated.
-    const std::string csv_rows = "dev,name,batch_size,accuracy,graph_breaks\ncuda,AlbertForMaskedLM,8,pass,7\n"
-                                 "cuda,PK\x07\x08Model,8,fail,0\n";
+    const std::string csv_rows =
+        "dev,name,batch_size,accuracy,graph_breaks\ncuda,AlbertForMaskedLM,8,pass,7\n"
+        "cuda,PK\x07\x08Model,8,fail,0\n";
     for (const char* f : {"python_stream_stored.zip", "python_stream_zip64.zip"}) {
         for (bool all : {true, false}) {
             const auto r = feed(read_fixture(f), {}, all ? ue::test::want_all : wants_csv);
@@ -277,8 +258,7 @@ TEST(ZipReader, RealPythonZipfileToUnseekableStream)
     }
 }
 
-TEST(ZipReader, OutputPendingAfterTheLastCompressedByte)
-{
+TEST(ZipReader, OutputPendingAfterTheLastCompressedByte) {
     // A run of one byte deflates to a few bytes whose output overflows a small buffer many times:
     // zlib has used all compressed bytes while output is still pending.
     zip_writer w;
@@ -294,8 +274,7 @@ TEST(ZipReader, OutputPendingAfterTheLastCompressedByte)
     }
 }
 
-TEST(ZipReader, MovedReaderContinues)
-{
+TEST(ZipReader, MovedReaderContinues) {
     zip_writer w;
     w.add("a.csv", csv, {.descriptor = true});
     const std::string z = w.finish();

@@ -1,8 +1,8 @@
 #pragma once
 
 // Everything one run needs, decided before any work starts. Ground floor: it includes only the
-// jobs part's plain selection_options, so that the defaults of domain.md live in one place.
-// A default-constructed config holds the defaults of cli.md and domain.md; the command line
+// jobs part's plain selection_options, so that the defaults of docs/pytorch-ci.md live in one place.
+// A default-constructed config holds the defaults of docs/command.md and docs/pytorch-ci.md; the command line
 // (app/cli.hpp) fills in the rest and guarantees the invariants noted per field.
 
 #include "update_expected/jobs/selection.hpp"
@@ -45,7 +45,7 @@ struct credentials {
     secret clickhouse_key_secret;  ///< CH_KEY_SECRET: password of the ClickHouse basic auth
 };
 
-/// Where the job rows of the commit come from (domain.md section 1).
+/// Where the job rows of the commit come from (docs/pytorch-ci.md section 1).
 enum class source_kind {
     github,      ///< GitHub REST API (runs, then jobs of each wanted run)
     clickhouse,  ///< PyTorch's ClickHouse query endpoint, basic auth from CH_KEY_ID/CH_KEY_SECRET
@@ -98,13 +98,13 @@ struct config {
     /// Absolute path of an existing directory (rocm/ inside it is created when needed).
     std::filesystem::path output_dir;
 
-    /// Filters of domain.md section 2 (workflows, configs, benchmarks, excluded job-name
+    /// Filters of docs/pytorch-ci.md section 2 (workflows, configs, benchmarks, excluded job-name
     /// substrings), with PyTorch's defaults kept in one place, the jobs part. Giving one value on
     /// the command line replaces that list's default; the exclusions may be empty.
     jobs::selection_options selection;
 
     /// Columns of files that do not exist yet; when set, non-empty, starts with "name", no
-    /// empty or duplicate names. Unset: domain.md's default (name,accuracy,graph_breaks).
+    /// empty or duplicate names. Unset: docs/pytorch-ci.md's default (name,accuracy,graph_breaks).
     std::optional<std::vector<std::string>> columns;
 
     unsigned concurrency = 16;                     ///< artifact transfers in flight, 1..256

@@ -282,7 +282,7 @@ void check_source(const raw_options& raw, const CLI::App& app, config& settings,
     }
 }
 
-// The cache, progress and report options (cli.md): none of them changes what is written.
+// The cache, progress and report options (docs/command.md): none of them changes what is written.
 void check_operability(const raw_options& raw, const CLI::App& app, const environment& env,
                        const fs::path& working_directory, config& settings) {
     if (raw.no_cache && app.count("--cache-dir") > 0) {

@@ -83,7 +83,7 @@ private:
             self->fetch_github(std::move(answer.sha));
         };
         if (settings_.sha == "latest") {
-            // cli.md: the first wanted workflow; the command line guarantees there is one.
+            // docs/command.md: the first wanted workflow; the command line guarantees there is one.
             const std::string& workflow = settings_.selection.workflows.front();
             const std::string how = fmt::format("latest completed {} push run on {}", workflow, settings_.branch);
             return sources::latest_commit(io_, client_, github_, workflow, settings_.branch,

@@ -2,7 +2,7 @@
 
 // Where a run's job rows come from (private to the app part): the jobs file, the ClickHouse or
 // Rockset-style query, or the GitHub API, which first turns a short SHA or `latest` into the full
-// SHA (cli.md). The refresh only sees rows arrive.
+// SHA (docs/command.md). The refresh only sees rows arrive.
 
 #include "update_expected/app/exit_code.hpp"
 #include "update_expected/config.hpp"

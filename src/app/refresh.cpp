@@ -178,7 +178,7 @@ private:
 
 exit_code refresh::run() {
     const auto started = clock::now();
-    // Held for the whole run, so that two runs never interleave their writes (cli.md).
+    // Held for the whole run, so that two runs never interleave their writes (docs/command.md).
     auto lock = expected::directory_lock::acquire(settings_.output_dir);
     if (!lock) {
         error(lock.error().message);
@@ -343,7 +343,7 @@ void refresh::start_suite(suite_state& suite) {
 
 void refresh::fetch_shard(suite_state& suite, unsigned shard) {
     const auto& candidate = suite.plan.shards[shard - 1][suite.shards[shard - 1].candidate];
-    // Its artifact may still come: neither fetched nor replaced by an older job's (domain.md 2).
+    // Its artifact may still come: neither fetched nor replaced by an older job's (docs/pytorch-ci.md section 2).
     if (!candidate.row.completed) return finish_shard(suite, shard, shard_end::running, "job still running");
     net::request req;
     std::error_code ec;
@@ -447,7 +447,8 @@ void refresh::on_fetched(suite_state& suite, unsigned shard, transfer& t, const 
         if (cache_writer_) cache_writer_->store(reader.take_cached());
         return finish_shard(suite, shard, shard_end::delivered, {});
     }
-    if (!reader.message().empty()) {  // the zip or a CSV inside it is bad: never fall back (domain.md 2)
+    if (!reader.message()
+             .empty()) {  // the zip or a CSV inside it is bad: never fall back (docs/pytorch-ci.md section 2)
         error(fmt::format("{}: {}", where, reader.message()));
         return finish_shard(suite, shard, shard_end::failed, "corrupt artifact");
     }

@@ -556,7 +556,7 @@ bool client::impl::follow_redirect(transfer& t) {
             fmt::format("more than {} redirects; the last, from {}, to {}", opt.max_redirects, from, next->redacted());
         return false;
     }
-    // Credentials belong to the host they were given for (cli.md): never across origins.
+    // Credentials belong to the host they were given for (docs/command.md): never across origins.
     if (next->origin() != t.target.origin()) t.wire.erase(http::field::authorization);
     if (t.resume.delivered() > 0) {
         if (t.sink.on_restart) t.sink.on_restart();

@@ -84,11 +84,11 @@ struct snapshot {
 
 snapshot make_snapshot(const snapshot_spec& spec);
 
-// Every default suite (domain.md section 2) with PyTorch-like shard counts and phases, plus one
+// Every default suite (docs/pytorch-ci.md section 2) with PyTorch-like shard counts and phases, plus one
 // ROCm suite: about 80 artifacts.
 std::vector<suite_spec> realistic_suites();
 
-// The expected-file layout of domain.md section 6 for already sorted, already quoted lines.
+// The expected-file layout of docs/pytorch-ci.md section 6 for already sorted, already quoted lines.
 std::string expected_layout(const std::vector<std::string>& lines);
 
 }  // namespace ue::test

@@ -18,11 +18,11 @@ namespace ue::app {
 // table staged for the shard. Holds no parsing of its own, and no socket.
 //
 // The table decides what counts: the caller commits the shard after finish() succeeded and discards
-// it after any error (domain.md 6: an artifact with any zip or CSV error delivers nothing).
+// it after any error (docs/pytorch-ci.md section 6: an artifact with any zip or CSV error delivers nothing).
 class artifact_reader {
 public:
     // `tables` must outlive the reader and have its phases declared; `benchmark` names the report
-    // entries (domain.md 4); `context` (the artifact URL, redacted) prefixes every message.
+    // entries (docs/pytorch-ci.md section 4); `context` (the artifact URL, redacted) prefixes every message.
     artifact_reader(expected::suite_tables& tables, unsigned shard, std::string benchmark, std::string context,
                     zip::limits limits = {});
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// The command line of `update-expected` (cli.md): options in, a checked ue::config out. Pure: the
+// The command line of `update-expected` (docs/command.md): options in, a checked ue::config out. Pure: the
 // environment comes through a lookup, the working directory is a parameter, and text is returned,
 // never printed, so every flag and message is testable without a process.
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// The exit status of `update-expected` (cli.md "Exit codes"); scripts and cron jobs depend on
+// The exit status of `update-expected` (docs/command.md "Exit codes"); scripts and cron jobs depend on
 // these numbers.
 
 namespace ue::app {

@@ -14,7 +14,7 @@ struct output_style {
     bool progress_terminal = false;  // stderr is a terminal: --progress auto draws the live line
 };
 
-// The whole refresh of cli.md for a checked config, on one io_context: job rows, plan, artifacts
+// The whole refresh of docs/command.md for a checked config, on one io_context: job rows, plan, artifacts
 // fetched with the concurrency limit and streamed into the suite tables, each suite's files written
 // the moment its last shard is in, then the summary. Reports go to `out` (what changed, summary
 // line) and `err` (progress, warnings, errors, one line each). SIGINT and SIGTERM stop it within a

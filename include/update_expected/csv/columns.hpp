@@ -10,11 +10,11 @@
 
 namespace ue::csv {
 
-// The count columns of domain.md section 5: graph_breaks, calls_captured, unique_graphs,
+// The count columns of docs/pytorch-ci.md section 5: graph_breaks, calls_captured, unique_graphs,
 // unique_graph_breaks, fallbacks_to_eager, autograd_captures, autograd_compiles, cudagraph_skips.
 bool is_count_column(std::string_view column) noexcept;
 
-// Applies domain.md section 5 to one raw value of `column` ("" when the column or the field is
+// Applies docs/pytorch-ci.md section 5 to one raw value of `column` ("" when the column or the field is
 // missing) and stores the value to write in `out`. Other columns are copied verbatim. A count
 // column is trimmed of spaces and tabs, then:
 //   - `[+-]digits` optionally followed by `.` and zeros only (`3.0`, `3.`) -> the integer without

@@ -8,7 +8,7 @@
 namespace ue::expected {
 
 // An exclusive lock on an output directory, so that two runs never interleave their writes
-// (cli.md: the second run waits briefly, then gives up with exit 75).
+// (docs/command.md: the second run waits briefly, then gives up with exit 75).
 //
 // It is a flock() on a descriptor of the directory itself: no lock file is created, so nothing is
 // left in the checkout, and the kernel drops the lock when the process dies. Two lock objects

@@ -38,7 +38,7 @@ std::filesystem::path expected_file_path(const std::filesystem::path& output_dir
                                          std::string_view phase);
 
 // The new content of one (suite, phase) once all of its shards are in (tables.all_in()), or nullopt
-// when the file must be left alone (domain.md 6):
+// when the file must be left alone (docs/pytorch-ci.md section 6):
 // - complete: the delivered rows, formatted;
 // - partial with allow_partial: the delivered rows merged into `existing` (merge_partial), which
 //   whose schema must be the table's (it is where the table's schema came from; std::logic_error

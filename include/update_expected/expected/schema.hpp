@@ -23,7 +23,7 @@ struct schema {
 // `name,accuracy,graph_breaks`: the columns of a new file when the user asks for none.
 schema default_schema();
 
-// domain.md section 6: the existing file's header wins; else the user's `--columns` (already
+// docs/pytorch-ci.md section 6: the existing file's header wins; else the user's `--columns` (already
 // checked by the command line to start with `name`); else the default.
 schema resolve_schema(std::optional<schema> existing, std::optional<schema> requested);
 

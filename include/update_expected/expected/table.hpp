@@ -10,7 +10,7 @@
 
 namespace ue::expected {
 
-// The two baselines never mix: ROCm jobs feed `rocm/` of the output directory (domain.md 2).
+// The two baselines never mix: ROCm jobs feed `rocm/` of the output directory (docs/pytorch-ci.md section 2).
 enum class baseline { standard, rocm };
 
 // One suite of one baseline: the unit whose shards must all be in before its files are written.
@@ -24,7 +24,7 @@ struct suite_key {
 // One value per schema column, in schema order.
 using row = std::vector<std::string>;
 
-// Whether a (suite, phase) can be written (domain.md 6).
+// Whether a (suite, phase) can be written (docs/pytorch-ci.md section 6).
 enum class phase_status {
     complete,  // every shard delivered the phase: write the file
     partial,   // some shards delivered it, others did not: not written (merged with --allow-partial)

@@ -10,7 +10,7 @@
 namespace ue::jobs {
 
 // `{base}/{repo}/{workflowId}/{runAttempt}/artifact/test-reports-test-{SUITE}-{SHARD}-{NUM_SHARDS}-{MACHINE}_{id}.zip`
-// (domain.md section 3). base is taken without its trailing slashes; repo is "owner/name" and is used
+// (docs/pytorch-ci.md section 3). base is taken without its trailing slashes; repo is "owner/name" and is used
 // as given; SUITE and MACHINE are percent-encoded except for RFC 3986 unreserved characters (real
 // names consist of those only). Precondition: shard is in 1..plan.shard_count.
 std::string artifact_url(std::string_view base, std::string_view repo, const suite_plan& plan, std::uint32_t shard,

@@ -9,7 +9,7 @@
 
 namespace ue::jobs {
 
-// One CI job as the row sources report it (domain.md section 1).
+// One CI job as the row sources report it (docs/pytorch-ci.md section 1).
 struct job_row {
     std::string workflow_name;
     std::string job_name;

@@ -9,7 +9,7 @@
 
 namespace ue::jobs {
 
-// The configurable lists of domain.md section 2; the defaults are PyTorch's. The command replaces a
+// The configurable lists of docs/pytorch-ci.md section 2; the defaults are PyTorch's. The command replaces a
 // list when its flag is given.
 struct selection_options {
     std::vector<std::string> workflows{"inductor", "inductor-periodic"};
@@ -62,7 +62,7 @@ struct job_plan {
     skip_counts skipped;             // only the selection reasons
 };
 
-// Applies domain.md section 2 to the rows in order: wanted workflow, exclusion list, job-name shape,
+// Applies docs/pytorch-ci.md section 2 to the rows in order: wanted workflow, exclusion list, job-name shape,
 // shard numbers, suite lists, then groups by (baseline, suite, shard). A suite's shard count is the
 // NUM_SHARDS of its newest candidate: the row with the highest (workflowId, runAttempt, id) among all
 // rows of that (baseline, suite) that passed the filters, whatever its shard and completion (on a tie

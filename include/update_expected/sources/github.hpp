@@ -1,6 +1,6 @@
 #pragma once
 
-// Job rows, short SHAs and `latest` from the GitHub REST API (domain.md section 1, cli.md SHA),
+// Job rows, short SHAs and `latest` from the GitHub REST API (docs/pytorch-ci.md section 1, docs/command.md SHA),
 // carried out on a net::client.
 
 #include "update_expected/net/client.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 
 // The GitHub REST API without any socket: the requests to send, the `Link` header, and the
-// decoding of its answers into job rows (domain.md section 1). The async calls are in github.hpp.
+// decoding of its answers into job rows (docs/pytorch-ci.md section 1). The async calls are in github.hpp.
 
 #include "update_expected/jobs/job_row.hpp"
 #include "update_expected/net/client.hpp"

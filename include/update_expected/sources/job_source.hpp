@@ -43,7 +43,7 @@ rows_answer read_jobs_file(const std::filesystem::path& path);
 
 enum class query_kind { clickhouse, rockset };
 
-// One query of domain.md section 1 for (repo, sha).
+// One query of docs/pytorch-ci.md section 1 for (repo, sha).
 struct query {
     query_kind kind = query_kind::clickhouse;
     net::url endpoint;

@@ -20,7 +20,7 @@ TEST(ExitCode, NumbersAreTheContract) {
 }
 
 TEST(ExitCode, HighestRankedWinsInEitherOrder) {
-    // cli.md order, highest first; 130 and 143 share a rank.
+    // docs/command.md order, highest first; 130 and 143 share a rank.
     constexpr std::array order{exit_code::usage,     exit_code::source_failed, exit_code::interrupted,
                                exit_code::try_again, exit_code::incomplete,    exit_code::ok};
     for (std::size_t high = 0; high < order.size(); ++high) {

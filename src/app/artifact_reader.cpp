@@ -52,12 +52,7 @@ std::error_code artifact_reader::on_zip(zip::reader& zip, zip::result r) {
             const std::string name(jobs::to_string(*phase));
             if (!wanted_phase(name)) return {};
             zip.want_entry();
-            phase_ = name;
-            seen_phases_.push_back(name);
-            tables_.stage_entry(shard_, phase_);
-            if (keep_) kept_.entries.push_back({.name = zip.entry().name, .phase = name, .header = {}, .rows = {}});
-            entry_.emplace(csv::column_selection(tables_.columns(phase_).columns),
-                           fmt::format("{} entry {}", context_, zip.entry().name));
+            begin_entry(zip.entry().name, name, fmt::format("{} entry {}", context_, zip.entry().name));
             return {};
         }
         case zip::event::data: return entry_ ? feed_entry(zip.data()) : std::error_code{};
@@ -67,6 +62,14 @@ std::error_code artifact_reader::on_zip(zip::reader& zip, zip::result r) {
         case zip::event::done: return {};
     }
     return {};
+}
+
+void artifact_reader::begin_entry(const std::string& name, const std::string& phase, std::string context) {
+    phase_ = phase;
+    seen_phases_.push_back(phase);
+    tables_.stage_entry(shard_, phase);
+    if (keep_) kept_.entries.push_back({.name = name, .phase = phase, .header = {}, .rows = {}});
+    entry_.emplace(csv::column_selection(tables_.columns(phase).columns), std::move(context));
 }
 
 std::error_code artifact_reader::feed_entry(std::span<const std::byte> bytes) {
@@ -114,36 +117,32 @@ void artifact_reader::keep_for_cache(std::string url) {
     kept_.url = std::move(url);
 }
 
+// The same path as a live read from the entry on, so that the cached rows meet the same column
+// selection and the same errors; only the records come already split.
 std::error_code artifact_reader::replay(const cache::cached_artifact& artifact) {
     if (error_) return error_;
+    std::vector<std::string_view> fields;
     for (const auto& entry : artifact.entries) {
         if (!wanted_phase(entry.phase)) continue;
-        seen_phases_.push_back(entry.phase);
-        tables_.stage_entry(shard_, entry.phase);
-        csv::error_info info;
-        info.context = fmt::format("{} entry {} (from the rerun cache)", context_, entry.name);
-        csv::column_selection columns(tables_.columns(entry.phase).columns);
-        const std::vector<std::string_view> header(entry.header.begin(), entry.header.end());
-        if (const auto ec = columns.bind(header)) {
-            info.code = ec;
-            error_ = ec;
-            message_ = info.describe();
-            return error_;
-        }
-        std::vector<std::string_view> fields;
-        expected::row values;
+        begin_entry(entry.name, entry.phase, fmt::format("{} entry {} (from the rerun cache)", context_, entry.name));
+        std::error_code ec;
+        fields.assign(entry.header.begin(), entry.header.end());
+        entry_->take(fields, 0, ec);
+        if (ec) return fail_csv(ec);
         for (std::size_t i = 0; i < entry.rows.size(); ++i) {
             fields.assign(entry.rows[i].begin(), entry.rows[i].end());
-            if (!columns.select(fields, values, info)) {
-                // Blank lines are not kept, so this is the data row's number, not its line in the report.
-                info.line = 0;
+            entry_->take(fields, 0, ec);
+            if (ec) {
+                // Blank lines are not kept, so the data row's number stands for its line.
+                auto info = entry_->error();
                 info.context += fmt::format(": data row {}", i + 1);
-                error_ = info.code;
+                fail_csv(ec);
                 message_ = info.describe();
                 return error_;
             }
-            tables_.stage_row(shard_, entry.phase, values);
+            if (entry_->has_row()) take_row();
         }
+        if (const auto end = end_entry()) return end;
     }
     return {};
 }

@@ -7,6 +7,7 @@
 #include "run_record.hpp"
 
 #include "update_expected/app/artifact_reader.hpp"
+#include "update_expected/app/suite_run.hpp"
 #include "update_expected/cache/artifact_cache.hpp"
 #include "update_expected/expected/atomic_file.hpp"
 #include "update_expected/expected/directory_lock.hpp"
@@ -37,29 +38,21 @@ namespace {
 using clock = std::chrono::steady_clock;
 constexpr std::array<jobs::phase, 2> all_phases{jobs::phase::training, jobs::phase::inference};
 
-// How one shard ended. `running`: its newest job has not completed (its suite is pending).
-enum class shard_end { pending, delivered, not_there, failed, running };
+// Where S3 says an object is not there: 403 (the bucket does not let anyone list it) or 404
+// (docs/pytorch-ci.md section 3).
+const std::vector<unsigned> s3_missing_statuses{403, 404};
 
-struct shard_state {
-    std::size_t candidate = 0;  // index into the plan's candidates of the one being tried
-    shard_end end = shard_end::pending;
-    std::string reason;  // for not_there and failed: one line a user can act on
-};
-
-// One (baseline, suite): its plan, its tables, the existing files it may replace.
+// One (baseline, suite): its decisions, and the existing files it may replace.
 struct suite_state {
-    jobs::suite_plan plan;
-    expected::suite_tables tables;
+    suite_run run;
     std::map<std::string, std::optional<expected::existing_file>> existing;  // per phase
-    std::vector<shard_state> shards;                                         // index shard - 1
-    bool failed_before_fetch = false;
 
-    explicit suite_state(jobs::suite_plan p) : plan(std::move(p)), tables(plan.shard_count), shards(plan.shard_count) {}
+    suite_state(jobs::suite_plan plan, bool allow_partial) : run(std::move(plan), {.allow_partial = allow_partial}) {}
 
-    expected::baseline baseline() const {
-        return plan.base == jobs::baseline::rocm ? expected::baseline::rocm : expected::baseline::standard;
+    const jobs::suite_plan& plan() const { return run.plan(); }
+    std::string where(unsigned shard) const {
+        return fmt::format("{} shard {}/{}", run.label(), shard, plan().shard_count);
     }
-    std::string label() const { return (plan.base == jobs::baseline::rocm ? "rocm/" : "") + plan.suite; }
 };
 
 // One artifact being read: its reader, and what the reports say about it.
@@ -67,10 +60,13 @@ struct transfer {
     artifact_reader reader;
     std::string url;
     clock::time_point started = clock::now();
+    std::size_t candidate;  // index into the shard's candidates
     bool retrying = false;  // the last answer was not 2xx and the transfer goes on: a retry is coming
 
-    transfer(suite_state& suite, unsigned shard, const std::string& redacted_url)
-        : reader(suite.tables, shard, suite.plan.benchmark, redacted_url), url(redacted_url) {}
+    transfer(suite_state& suite, fetch_step step, const std::string& redacted_url)
+        : reader(suite.run.tables(), step.shard, suite.plan().benchmark, redacted_url),
+          url(redacted_url),
+          candidate(step.candidate) {}
 };
 
 bool show_progress(progress_display mode, bool terminal) {
@@ -102,18 +98,17 @@ private:
     void request_rows();
     void on_rows(detail::job_rows rows);
     void start_suite(suite_state& suite);
-    void fetch_shard(suite_state& suite, unsigned shard);
+    // Carries out what an event of the suite's state machine decided.
+    void carry_out(suite_state& suite, suite_step step);
+    void fetch_shard(suite_state& suite, fetch_step step);
     void open_cache();
     bool from_cache(suite_state& suite, unsigned shard, const std::string& url);
     void on_fetched(suite_state& suite, unsigned shard, transfer& t, const net::outcome& result);
+    void on_missing(suite_state& suite, unsigned shard, const net::outcome& result);
     void record_artifact(const suite_state& suite, unsigned shard, report::artifact_result a);
-    report::file_result complete_result(const suite_state& suite, const std::string& phase) const;
-    report::file_result incomplete_result(const suite_state& suite, const std::string& phase) const;
-    void finish_shard(suite_state& suite, unsigned shard, shard_end end, std::string reason);
-    void decide(suite_state& suite);
-    bool decided_pending(suite_state& suite);
+    void settle(suite_state& suite, suite_verdict verdict);
     // Writes (or, with --dry-run, compares) the phase's file and records `file` with the outcome.
-    void write_phase(suite_state& suite, const std::string& phase, report::file_result file);
+    void write_phase(suite_state& suite, report::file_result file);
     void warn(const std::string& line) {
         if (settings_.quiet) return;
         progress_.clear();
@@ -247,7 +242,6 @@ bool refresh::make_client() {
     if (settings_.ca_file) options.tls.ca_file = settings_.ca_file->string();
     try {
         client_ = std::make_unique<net::client>(io_, options);
-        options.retry.not_there_retries = 0;
         source_client_ = std::make_unique<net::client>(io_, options);
     } catch (const std::system_error& e) {
         error(e.what());
@@ -265,6 +259,7 @@ void refresh::watch_signals() {
                                       signal == SIGINT ? "SIGINT" : "SIGTERM");
         error(line);
         record_.stopped(line);
+        for (auto& suite : suites_) suite.run.interrupt();
         client_->cancel();
         source_client_->cancel();
         waits_->cancel();
@@ -302,7 +297,7 @@ void refresh::on_rows(detail::job_rows rows) {
     }
     for (auto& suite_plan : plan.suites) {
         for (const auto& candidates : suite_plan.shards) progress_.counters().total += candidates.empty() ? 0 : 1;
-        suites_.emplace_back(std::move(suite_plan));
+        suites_.emplace_back(std::move(suite_plan), settings_.allow_partial);
     }
     suites_open_ = suites_.size();
     progress_.start();
@@ -310,13 +305,15 @@ void refresh::on_rows(detail::job_rows rows) {
 }
 
 void refresh::start_suite(suite_state& suite) {
+    std::optional<std::string> refused;
     for (const jobs::phase p : all_phases) {
         const std::string phase(jobs::to_string(p));
-        const auto path = expected::expected_file_path(settings_.output_dir, suite.baseline(), suite.plan.suite, phase);
+        const auto path =
+            expected::expected_file_path(settings_.output_dir, suite.plan().base, suite.plan().suite, phase);
         auto existing = expected::read_expected_file(path);
         if (!existing) {
-            error(fmt::format("{}: cannot be replaced safely: {}", suite.label(), existing.error().message));
-            suite.failed_before_fetch = true;
+            error(fmt::format("{}: cannot be replaced safely: {}", suite.run.label(), existing.error().message));
+            refused = "its expected files cannot be read";
             continue;
         }
         std::optional<expected::schema> requested;
@@ -327,36 +324,31 @@ void refresh::start_suite(suite_state& suite) {
             if (!current)
                 warn(fmt::format("{} has no `name` column: not a schema, using the default columns", path.string()));
         }
-        suite.tables.add_phase(phase, expected::resolve_schema(current, requested));
+        suite.run.tables().add_phase(phase, expected::resolve_schema(current, requested));
         suite.existing.emplace(phase, std::move(existing.value()));
     }
-    for (unsigned shard = 1; shard <= suite.plan.shard_count; ++shard) {
-        if (suite.failed_before_fetch) {
-            finish_shard(suite, shard, shard_end::failed, "its expected files cannot be read");
-        } else if (suite.plan.shards[shard - 1].empty()) {
-            finish_shard(suite, shard, shard_end::not_there, "no job");
-        } else {
-            fetch_shard(suite, shard);
-        }
-    }
+    carry_out(suite, refused ? suite.run.start_refused(*refused) : suite.run.start());
 }
 
-void refresh::fetch_shard(suite_state& suite, unsigned shard) {
-    const auto& candidate = suite.plan.shards[shard - 1][suite.shards[shard - 1].candidate];
-    // Its artifact may still come: neither fetched nor replaced by an older job's (docs/pytorch-ci.md section 2).
-    if (!candidate.row.completed) return finish_shard(suite, shard, shard_end::running, "job still running");
+void refresh::carry_out(suite_state& suite, suite_step step) {
+    for (const fetch_step& f : step.fetches) fetch_shard(suite, f);
+    if (step.verdict) settle(suite, std::move(*step.verdict));
+}
+
+void refresh::fetch_shard(suite_state& suite, fetch_step step) {
+    const auto& candidate = suite.plan().shards[step.shard - 1][step.candidate];
     net::request req;
     std::error_code ec;
     auto target = net::url::parse(
-        jobs::artifact_url(settings_.artifacts_url, settings_.repo.slug(), suite.plan, shard, candidate), ec);
+        jobs::artifact_url(settings_.artifacts_url, settings_.repo.slug(), suite.plan(), step.shard, candidate), ec);
     if (!target) {
-        finish_shard(suite, shard, shard_end::failed, fmt::format("bad artifact URL: {}", ec.message()));
-        return;
+        return carry_out(suite, suite.run.failed(step.shard, fmt::format("bad artifact URL: {}", ec.message())));
     }
     req.target = std::move(*target);
+    req.missing_statuses = s3_missing_statuses;
     auto url = req.target.redacted();
-    if (from_cache(suite, shard, url)) return;
-    auto t = std::make_shared<transfer>(suite, shard, url);
+    if (from_cache(suite, step.shard, url)) return;
+    auto t = std::make_shared<transfer>(suite, step, url);
     if (cache_writer_) t->reader.keep_for_cache(url);
     net::body_sink sink;
     sink.on_head = [this, t](const net::response_head& head) {
@@ -370,7 +362,7 @@ void refresh::fetch_shard(suite_state& suite, unsigned shard) {
         return t->reader.feed(chunk);
     };
     sink.on_restart = [t] { t->reader.restart(); };
-    client_->fetch(std::move(req), std::move(sink), [this, &suite, shard, t](const net::outcome& result) {
+    client_->fetch(std::move(req), std::move(sink), [this, &suite, shard = step.shard, t](const net::outcome& result) {
         progress_.counters().retrying -= t->retrying;
         t->retrying = false;
         on_fetched(suite, shard, *t, result);
@@ -387,9 +379,8 @@ bool refresh::from_cache(suite_state& suite, unsigned shard, const std::string& 
         if (why.code) warn(fmt::format("{}: ignored, fetching the artifact again", why.describe()));
         return false;
     }
-    artifact_reader reader(suite.tables, shard, suite.plan.benchmark, url);
+    artifact_reader reader(suite.run.tables(), shard, suite.plan().benchmark, url);
     const auto ec = reader.replay(*cached);
-    const std::string where = fmt::format("{} shard {}/{}", suite.label(), shard, suite.plan.shard_count);
     report::artifact_result a{.url = url, .status = report::artifact_status::read, .from_cache = true};
     if (ec) {
         a.status = report::artifact_status::failed;
@@ -401,172 +392,100 @@ bool refresh::from_cache(suite_state& suite, unsigned shard, const std::string& 
         err_ << report::format_artifact_line(record_.summary().artifacts.back()) << '\n';
     }
     if (ec) {
-        error(fmt::format("{}: {}", where, reader.message()));
-        finish_shard(suite, shard, shard_end::failed, "bad CSV");
-        return true;
+        error(fmt::format("{}: {}", suite.where(shard), reader.message()));
+        carry_out(suite, suite.run.failed(shard, "bad CSV"));
+    } else {
+        carry_out(suite, suite.run.delivered(shard));
     }
-    finish_shard(suite, shard, shard_end::delivered, {});
     return true;
 }
 
 void refresh::record_artifact(const suite_state& suite, unsigned shard, report::artifact_result a) {
-    a.baseline = suite.baseline();
-    a.suite = suite.plan.suite;
+    a.baseline = suite.plan().base;
+    a.suite = suite.plan().suite;
     a.shard = shard;
-    a.shard_count = suite.plan.shard_count;
+    a.shard_count = suite.plan().shard_count;
     record_.add_artifact(std::move(a));
     ++progress_.counters().done;
 }
 
 void refresh::on_fetched(suite_state& suite, unsigned shard, transfer& t, const net::outcome& result) {
     artifact_reader& reader = t.reader;
-    auto& state = suite.shards[shard - 1];
-    const auto& candidates = suite.plan.shards[shard - 1];
-    const std::string where = fmt::format("{} shard {}/{}", suite.label(), shard, suite.plan.shard_count);
+    const auto& candidates = suite.plan().shards[shard - 1];
     if (settings_.verbose) {
         progress_.clear();
-        err_ << fmt::format("{}: candidate {} of {} (job {}): {}\n", where, state.candidate + 1, candidates.size(),
-                            candidates[state.candidate].row.id, result.describe());
+        err_ << fmt::format("{}: candidate {} of {} (job {}): {}\n", suite.where(shard), t.candidate + 1,
+                            candidates.size(), candidates[t.candidate].row.id, result.describe());
     }
     const bool read = result.ok() && !reader.finish();
-    const bool not_there = !read && reader.message().empty() && net::transfer_policy::not_there(result.status);
+    const bool corrupt = !read && !reader.message().empty();
+    const bool missing = !read && !corrupt && result.end == net::ending::missing;
     record_artifact(suite, shard,
                     {
                         .url = t.url,
-                        .status = read        ? report::artifact_status::read
-                                  : not_there ? report::artifact_status::not_found
-                                              : report::artifact_status::failed,
+                        .status = read      ? report::artifact_status::read
+                                  : missing ? report::artifact_status::not_found
+                                            : report::artifact_status::failed,
                         .bytes = result.bytes,
                         .attempts = result.attempt,
                         .elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t.started),
-                        .error = read                        ? std::string()
-                                 : !reader.message().empty() ? reader.message()
-                                                             : result.describe(),
+                        .error = read      ? std::string()
+                                 : corrupt ? reader.message()
+                                           : result.describe(),
                     });
     if (read) {
         if (cache_writer_) cache_writer_->store(reader.take_cached());
-        return finish_shard(suite, shard, shard_end::delivered, {});
+        return carry_out(suite, suite.run.delivered(shard));
     }
-    if (!reader.message()
-             .empty()) {  // the zip or a CSV inside it is bad: never fall back (docs/pytorch-ci.md section 2)
-        error(fmt::format("{}: {}", where, reader.message()));
-        return finish_shard(suite, shard, shard_end::failed, "corrupt artifact");
+    if (corrupt) {  // the zip or a CSV inside it is bad: never fall back (docs/pytorch-ci.md section 2)
+        error(fmt::format("{}: {}", suite.where(shard), reader.message()));
+        return carry_out(suite, suite.run.failed(shard, "corrupt artifact"));
     }
-    if (not_there && !interrupted_) {
-        if (state.candidate + 1 < candidates.size()) {
-            warn(fmt::format("{}: artifact not there ({}), trying an older job", where, result.describe()));
-            ++state.candidate;
+    if (missing) return on_missing(suite, shard, result);
+    if (!interrupted_) report_failure(suite.where(shard), result);
+    carry_out(suite, suite.run.failed(shard, interrupted_ ? "interrupted" : "download failed"));
+}
+
+void refresh::on_missing(suite_state& suite, unsigned shard, const net::outcome& result) {
+    auto step = suite.run.missing(shard);
+    switch (suite.run.state(shard)) {
+        case shard_state::fetching:
+            warn(
+                fmt::format("{}: artifact not there ({}), trying an older job", suite.where(shard), result.describe()));
             ++progress_.counters().total;
-            return fetch_shard(suite, shard);
-        }
-        error(fmt::format("{}: artifact not there: {}", where, result.describe()));
-        return finish_shard(suite, shard, shard_end::not_there, "not there");
+            break;
+        case shard_state::missing:
+            error(fmt::format("{}: artifact not there: {}", suite.where(shard), result.describe()));
+            break;
+        default: break;  // pending: said with the verdict; failed: the run was interrupted
     }
-    if (!interrupted_) report_failure(where, result);
-    finish_shard(suite, shard, shard_end::failed, interrupted_ ? "interrupted" : "download failed");
+    carry_out(suite, std::move(step));
 }
 
-void refresh::finish_shard(suite_state& suite, unsigned shard, shard_end end, std::string reason) {
-    auto& state = suite.shards[shard - 1];
-    state.end = end;
-    state.reason = std::move(reason);
-    if (end == shard_end::delivered) {
-        suite.tables.commit(shard);
-    } else {
-        suite.tables.discard(shard);
+void refresh::settle(suite_state& suite, suite_verdict verdict) {
+    for (const auto& p : verdict.pending) {
+        warn(fmt::format("{}: job {} has not completed yet ({}): the suite is not written; try again later",
+                         suite.where(p.shard), p.job.id, p.job.status.value_or("status unknown")));
     }
-    if (suite.tables.all_in()) decide(suite);
-}
-
-// A suite with a shard whose job is still running is not written at all, even with --allow-partial:
-// the run is to be repeated once the job is done (exit 75).
-bool refresh::decided_pending(suite_state& suite) {
-    bool running = false;
-    for (unsigned shard = 1; shard <= suite.plan.shard_count; ++shard) {
-        const auto& state = suite.shards[shard - 1];
-        if (state.end != shard_end::running) continue;
-        const auto& job = suite.plan.shards[shard - 1][state.candidate].row;
-        warn(fmt::format("{} shard {}/{}: job {} has not completed yet ({}): the suite is not written; try again later",
-                         suite.label(), shard, suite.plan.shard_count, job.id, job.status.value_or("status unknown")));
-        running = true;
-    }
-    if (!running) return false;
-    for (const auto& phase : suite.tables.phases()) {
-        auto file = complete_result(suite, phase);
-        file.status = report::file_status::incomplete;
-        for (unsigned shard : suite.tables.missing_shards(phase)) {
-            (suite.shards[shard - 1].end == shard_end::running ? file.pending_shards : file.missing_shards)
-                .push_back(shard);
-        }
-        record_.add_file(std::move(file));
-    }
-    raise(exit_code::try_again);
-    return true;
-}
-
-void refresh::decide(suite_state& suite) {
-    if (decided_pending(suite)) {
-        --suites_open_;
-        stop_when_done();
-        return;
-    }
-    for (const auto& phase : suite.tables.phases()) {
-        switch (suite.tables.status(phase)) {
-            case expected::phase_status::complete:
-                if (!interrupted_) write_phase(suite, phase, complete_result(suite, phase));
-                break;
-            case expected::phase_status::partial:
-                raise(exit_code::incomplete);
-                if (settings_.allow_partial && !interrupted_) {
-                    auto file = incomplete_result(suite, phase);
-                    file.merged = true;
-                    write_phase(suite, phase, std::move(file));
-                } else {
-                    record_.add_file(incomplete_result(suite, phase));
-                }
-                break;
-            case expected::phase_status::absent: break;
+    for (auto& phase : verdict.phases) {
+        if (phase.write) {
+            write_phase(suite, std::move(phase.file));
+        } else {
+            record_.add_file(std::move(phase.file));
         }
     }
-    // A suite whose shards all failed has no phase at all to report: still incomplete.
-    bool any_failed = false;
-    for (const auto& s : suite.shards) any_failed = any_failed || s.end != shard_end::delivered;
-    if (any_failed) raise(exit_code::incomplete);
+    raise(verdict.code);
     --suites_open_;
     stop_when_done();
 }
 
-report::file_result refresh::complete_result(const suite_state& suite, const std::string& phase) const {
-    return {.baseline = suite.baseline(),
-            .suite = suite.plan.suite,
-            .phase = phase,
-            .status = report::file_status::written,
-            .shard_count = suite.plan.shard_count};
-}
-
-// A (suite, phase) some shards did not deliver: incomplete when their artifacts were not there,
-// failed (with the first failed shard's reason) when one was corrupt or could not be had.
-report::file_result refresh::incomplete_result(const suite_state& suite, const std::string& phase) const {
-    auto file = complete_result(suite, phase);
-    file.status = report::file_status::incomplete;
-    for (unsigned shard : suite.tables.missing_shards(phase)) {
-        const auto& state = suite.shards[shard - 1];
-        if (state.end == shard_end::failed && file.reason.empty()) {
-            file.status = report::file_status::failed;
-            file.reason = fmt::format("shard {}/{}: {}", shard, suite.plan.shard_count, state.reason);
-        }
-        file.missing_shards.push_back(shard);
-    }
-    if (file.status == report::file_status::failed) file.missing_shards.clear();
-    return file;
-}
-
-void refresh::write_phase(suite_state& suite, const std::string& phase, report::file_result file) {
-    const auto& existing = suite.existing.at(phase);
-    auto content =
-        expected::content_to_write(suite.tables, phase, existing ? &*existing : nullptr, settings_.allow_partial);
+void refresh::write_phase(suite_state& suite, report::file_result file) {
+    const auto& existing = suite.existing.at(file.phase);
+    auto content = expected::content_to_write(suite.run.tables(), file.phase, existing ? &*existing : nullptr,
+                                              settings_.allow_partial);
     if (!content) return;
-    const auto path = expected::expected_file_path(settings_.output_dir, suite.baseline(), suite.plan.suite, phase);
+    const auto path =
+        expected::expected_file_path(settings_.output_dir, suite.plan().base, suite.plan().suite, file.phase);
     // A merge (--allow-partial) stays reported as incomplete or failed, whatever its write did.
     const bool complete = file.status == report::file_status::written;
     auto changes = changes_of(file.path(), existing ? &*existing : nullptr, *content);
@@ -579,7 +498,7 @@ void refresh::write_phase(suite_state& suite, const std::string& phase, report::
     }
     ++writes_pending_;
     file_writer_->replace(
-        path, std::move(*content), {.create_parent = suite.plan.base == jobs::baseline::rocm},
+        path, std::move(*content), {.create_parent = suite.plan().base == jobs::baseline::rocm},
         [this, complete, file = std::move(file), changes = std::move(changes)](auto replaced) mutable {
             --writes_pending_;
             if (!replaced) {

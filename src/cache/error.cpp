@@ -19,7 +19,7 @@ public:
             case error::entry_too_large: return "artifact too large for the cache's size bound";
             case error::write_failed: return "cannot write cache entry";
         }
-        return "unknown cache error";
+        return "unknown ue.cache error";
     }
 };
 

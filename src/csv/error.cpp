@@ -21,7 +21,7 @@ public:
             case error::line_break_in_value: return "value contains a line break";
             case error::bad_count_value: return "is not a count";
         }
-        return "unknown csv error";
+        return "unknown ue.csv error";
     }
 };
 

@@ -31,7 +31,7 @@ std::size_t report_reader::feed(std::string_view data, std::error_code& ec) {
             fail(ec, records_.line());
             return used;
         }
-        if (records_.has_record() && take_record()) break;
+        if (records_.has_record() && take_current()) break;
         if (info_.code) {
             ec = info_.code;
             break;
@@ -48,22 +48,32 @@ void report_reader::finish(std::error_code& ec) {
     has_row_ = false;
     records_.finish(ec);
     if (ec) return fail(ec, records_.line());
-    if (records_.has_record()) take_record();
+    if (records_.has_record()) take_current();
     if (!info_.code && !header_read_) fail(error::missing_header, 0);
     ec = info_.code;
 }
 
-// Returns true when the record became a row; on a bad header or value, sets info_.
-bool report_reader::take_record() {
+void report_reader::take(std::span<const std::string_view> fields, std::size_t line, std::error_code& ec) {
+    has_row_ = false;
+    if (!info_.code) take_record(fields, line);
+    ec = info_.code;
+}
+
+bool report_reader::take_current() {
     const record rec = records_.current();
+    return take_record(rec.fields, rec.line);
+}
+
+// Returns true when the record became a row; on a bad header or value, sets info_.
+bool report_reader::take_record(std::span<const std::string_view> fields, std::size_t line) {
     if (header_read_) {
-        has_row_ = columns_.select(rec.fields, row_, info_);
-        if (!has_row_) info_.line = rec.line;
+        has_row_ = columns_.select(fields, row_, info_);
+        if (!has_row_) info_.line = line;
         return has_row_;
     }
     header_read_ = true;
-    header_.assign(rec.fields.begin(), rec.fields.end());
-    if (const std::error_code ec = columns_.bind(rec.fields)) fail(ec, rec.line);
+    header_.assign(fields.begin(), fields.end());
+    if (const std::error_code ec = columns_.bind(fields)) fail(ec, line);
     return false;
 }
 

@@ -18,7 +18,7 @@ public:
 
 }  // namespace
 
-const std::error_category& error_category() noexcept {
+const std::error_category& expected_category() noexcept {
     static const category instance;
     return instance;
 }

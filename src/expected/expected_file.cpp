@@ -68,10 +68,10 @@ result<std::optional<existing_file>> read_expected_file(const std::filesystem::p
     return std::optional<existing_file>(std::move(parsed).value());
 }
 
-std::filesystem::path expected_file_path(const std::filesystem::path& output_dir, baseline base, std::string_view suite,
-                                         std::string_view phase) {
+std::filesystem::path expected_file_path(const std::filesystem::path& output_dir, jobs::baseline base,
+                                         std::string_view suite, std::string_view phase) {
     const auto name = fmt::format("{}_{}.csv", suite, phase);
-    return base == baseline::rocm ? output_dir / "rocm" / name : output_dir / name;
+    return base == jobs::baseline::rocm ? output_dir / "rocm" / name : output_dir / name;
 }
 
 std::optional<std::string> content_to_write(const suite_tables& tables, std::string_view phase,

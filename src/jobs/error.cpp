@@ -20,7 +20,7 @@ public:
 
 }  // namespace
 
-const std::error_category& error_category() noexcept {
+const std::error_category& jobs_category() noexcept {
     static const category instance;
     return instance;
 }

@@ -73,7 +73,7 @@ job_plan select_jobs(std::span<const job_row> rows, const selection_options& opt
             ++skipped[skip_reason::other_suite];
             continue;
         }
-        const auto base = contains_rocm(row.job_name) ? baseline::rocm : baseline::main;
+        const auto base = contains_rocm(row.job_name) ? baseline::rocm : baseline::standard;
         auto& group = groups[{base, name.suite}];
         group.first = *benchmark;
         group.second.push_back({candidate{row, std::string(name.machine)}, name.shard, name.num_shards});

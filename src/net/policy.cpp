@@ -26,6 +26,31 @@ bool transport_error(std::error_code ec) {
 
 }  // namespace
 
+ending ending_of(std::error_code code, unsigned status, std::span<const unsigned> missing_statuses) noexcept {
+    if (!code) return ending::delivered;
+    if (code == error::proxy_refused) return ending::refused;
+    if (code != error::http_status) return ending::failed;
+    if (std::find(missing_statuses.begin(), missing_statuses.end(), status) != missing_statuses.end()) {
+        return ending::missing;
+    }
+    return status == 401 || status == 403 || status == 407 ? ending::refused : ending::failed;
+}
+
+bool is_redirect(unsigned status) noexcept {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+bool follows_redirect(const attempt_report& report, bool get_or_head) noexcept {
+    return get_or_head && report.code == error::http_status && is_redirect(report.status);
+}
+
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value) {
+    unsigned long seconds = 0;
+    const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+    if (ec != std::errc{} || ptr != value.data() + value.size() || seconds > 86'400) return std::nullopt;
+    return std::chrono::milliseconds{seconds * 1000};
+}
+
 transfer_policy::transfer_policy(retry_settings settings, std::function<double()> uniform)
     : settings_(settings), uniform_(std::move(uniform)) {
     if (!uniform_) {
@@ -38,7 +63,7 @@ transfer_policy::transfer_policy(retry_settings settings, std::function<double()
 bool transfer_policy::retryable(const attempt_report& r) const {
     if (r.code == error::http_status) {
         if (r.quota_exhausted) return false;
-        if (not_there(r.status)) return not_there_used_ < settings_.not_there_retries;
+        if (r.missing) return missing_used_ < settings_.missing_retries;
         return r.status >= 500 || r.status == 429;
     }
     if (is_timeout(r.code)) return true;
@@ -66,7 +91,7 @@ decision transfer_policy::next(const attempt_report& r) {
 
     waited_ += delay;
     ++retries_used_;
-    if (r.code == error::http_status && not_there(r.status)) ++not_there_used_;
+    if (r.code == error::http_status && r.missing) ++missing_used_;
     ++attempt_;
     decision d;
     d.what = decision::kind::retry;
@@ -114,6 +139,18 @@ resume_state::verdict resume_state::on_head(unsigned status, std::string_view et
 void resume_state::restart() noexcept {
     delivered_ = 0;
     asked_.reset();
+}
+
+bool resume_state::restart_before_retry() noexcept {
+    if (!must_restart()) return false;
+    restart();
+    return true;
+}
+
+bool resume_state::restart_before_redirect() noexcept {
+    if (delivered_ == 0) return false;
+    restart();
+    return true;
 }
 
 }  // namespace ue::net

@@ -34,9 +34,7 @@ change_counts counts_of(const file_changes& changes) noexcept {
             changes.count(change_kind::changed)};
 }
 
-std::string file_result::label() const {
-    return fmt::format("{}{}_{}", baseline == expected::baseline::rocm ? "rocm/" : "", suite, phase);
-}
+std::string file_result::label() const { return fmt::format("{}{}_{}", jobs::path_prefix(baseline), suite, phase); }
 
 std::string file_result::path() const { return label() + ".csv"; }
 
@@ -131,8 +129,7 @@ std::string format_summary_line(const run_summary& s) {
 }
 
 std::string format_artifact_line(const artifact_result& a) {
-    const auto label = fmt::format("{}{} shard {}/{}", a.baseline == expected::baseline::rocm ? "rocm/" : "", a.suite,
-                                   a.shard, a.shard_count);
+    const auto label = fmt::format("{}{} shard {}/{}", jobs::path_prefix(a.baseline), a.suite, a.shard, a.shard_count);
     const auto url = redact_url(a.url);
     if (a.status == artifact_status::read && a.from_cache) return fmt::format("{}: read from cache: {}", label, url);
     std::string what{to_string(a.status)};

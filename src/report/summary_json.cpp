@@ -13,7 +13,7 @@ json::value text_or_null(const std::string& text) {
     return json::string(redact_urls_in(text));
 }
 
-std::string_view to_string(expected::baseline base) { return base == expected::baseline::rocm ? "rocm" : "standard"; }
+std::string_view to_string(jobs::baseline base) { return base == jobs::baseline::rocm ? "rocm" : "standard"; }
 
 json::array shard_array(const std::vector<unsigned>& shards) {
     json::array out;

@@ -25,18 +25,18 @@ public:
             case error::extra_too_long: return "extra field too long";
             case error::descriptor_not_found: return "data descriptor not found";
         }
-        return "unknown zip error";
+        return "unknown ue.zip error";
     }
 };
 
 }  // namespace
 
-const std::error_category& error_category() noexcept {
+const std::error_category& zip_category() noexcept {
     static const category instance;
     return instance;
 }
 
-std::error_code make_error_code(error e) noexcept { return {static_cast<int>(e), error_category()}; }
+std::error_code make_error_code(error e) noexcept { return {static_cast<int>(e), zip_category()}; }
 
 std::string error_info::describe() const {
     std::string out = entry.empty() ? fmt::format("at byte {}: {}", offset, code.message())

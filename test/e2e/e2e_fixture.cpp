@@ -40,7 +40,7 @@ testing::server_options s3_like() {
     return options;
 }
 
-void refresh_e2e::SetUp() {
+void RefreshE2e::SetUp() {
     char pattern[] = "/tmp/ue-e2e-XXXXXX";
     ASSERT_NE(mkdtemp(pattern), nullptr);
     dir_ = pattern;
@@ -51,9 +51,9 @@ void refresh_e2e::SetUp() {
     binary_ = std::getenv("UPDATE_EXPECTED_BIN");
 }
 
-void refresh_e2e::TearDown() { fs::remove_all(dir_); }
+void RefreshE2e::TearDown() { fs::remove_all(dir_); }
 
-void refresh_e2e::serve(const snapshot_spec& spec, testing::server_options options) {
+void RefreshE2e::serve(const snapshot_spec& spec, testing::server_options options) {
     snap_ = make_snapshot(spec);
     snap_.write_artifacts(artifacts_);
     write_file(dir_ / "jobs.json", snap_.jobs_json(rows_shape::bare_array));
@@ -61,37 +61,37 @@ void refresh_e2e::serve(const snapshot_spec& spec, testing::server_options optio
     server_ = std::make_unique<testing::server>(options);
 }
 
-std::vector<std::string> refresh_e2e::base_args() const {
+std::vector<std::string> RefreshE2e::base_args() const {
     return {std::string(sha), "--artifacts-url", server_->base_url(), "--ca-file", server_->ca_file().string(),
             "--output-dir",   out_.string()};
 }
 
-std::vector<std::string> refresh_e2e::file_args(std::vector<std::string> extra) const {
+std::vector<std::string> RefreshE2e::file_args(std::vector<std::string> extra) const {
     auto args = base_args();
     args.insert(args.end(), {"--jobs-file", (dir_ / "jobs.json").string()});
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
 }
 
-std::map<std::string, std::string> refresh_e2e::environment(const std::map<std::string, std::string>& extra) const {
+std::map<std::string, std::string> RefreshE2e::environment(const std::map<std::string, std::string>& extra) const {
     auto env = clean_environment({{"XDG_CACHE_HOME", (dir_ / "cache").string()}});
     for (const auto& [k, v] : extra) env[k] = v;
     return env;
 }
 
-std::vector<std::string> refresh_e2e::clickhouse_args() const {
+std::vector<std::string> RefreshE2e::clickhouse_args() const {
     auto args = base_args();
     args.insert(args.end(), {"--source", "clickhouse", "--query-url", server_->url("/query")});
     return args;
 }
 
-process_result refresh_e2e::run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-                                terminal_streams terminals) {
+process_result RefreshE2e::run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                               terminal_streams terminals) {
     child_process child(binary_, args, environment(env), dir_, terminals);
     return child.wait();
 }
 
-void refresh_e2e::expect_all_written(const std::set<std::string>& except) {
+void RefreshE2e::expect_all_written(const std::set<std::string>& except) {
     for (const auto& [key, rows] : snap_.expected) {
         if (except.count(key)) continue;
         ASSERT_TRUE(fs::exists(out_ / key)) << key;
@@ -99,7 +99,7 @@ void refresh_e2e::expect_all_written(const std::set<std::string>& except) {
     }
 }
 
-std::vector<fs::path> refresh_e2e::all_files() const {
+std::vector<fs::path> RefreshE2e::all_files() const {
     std::vector<fs::path> files;
     for (const auto& e : fs::recursive_directory_iterator(out_)) {
         if (e.is_regular_file()) files.push_back(fs::relative(e.path(), out_));
@@ -108,13 +108,13 @@ std::vector<fs::path> refresh_e2e::all_files() const {
     return files;
 }
 
-void refresh_e2e::remove_artifact(std::string_view suite, int shard) {
+void RefreshE2e::remove_artifact(std::string_view suite, int shard) {
     const auto* a = snap_.find_artifact(suite, shard);
     ASSERT_NE(a, nullptr);
     fs::remove(artifacts_ / a->path);
 }
 
-void refresh_e2e::replace_artifact(std::string_view suite, int shard, const std::string& bytes) {
+void RefreshE2e::replace_artifact(std::string_view suite, int shard, const std::string& bytes) {
     const auto* a = snap_.find_artifact(suite, shard);
     ASSERT_NE(a, nullptr);
     write_file(artifacts_ / a->path, bytes);

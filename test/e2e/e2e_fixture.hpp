@@ -29,7 +29,7 @@ snapshot_spec small_spec();
 // Like S3, which answers 403 AccessDenied for a key that is not there.
 testing::server_options s3_like();
 
-class refresh_e2e : public ::testing::Test {
+class RefreshE2e : public ::testing::Test {
 protected:
     void SetUp() override;
     void TearDown() override;

@@ -82,10 +82,10 @@ testing::header_list link_next(const testing::server& s, const std::string& targ
     return {{"Link", "<" + s.url(target) + ">; rel=\"next\", <" + s.url(target + "&last=1") + ">; rel=\"last\""}};
 }
 
-class github_e2e : public refresh_e2e {
+class GithubE2e : public RefreshE2e {
 protected:
     void SetUp() override {
-        refresh_e2e::SetUp();
+        RefreshE2e::SetUp();
         serve(small_spec());
         api_ = std::make_unique<testing::server>();
         make_runs();
@@ -243,7 +243,7 @@ protected:
     std::string first_runs_page_;  // the body script_api() answers the runs listing with
 };
 
-TEST_F(github_e2e, rows_come_from_link_pages_of_wanted_runs_only_and_every_file_is_written) {
+TEST_F(GithubE2e, RowsComeFromLinkPagesOfWantedRunsOnlyAndEveryFileIsWritten) {
     const auto wanted = script_api();
     const auto r = run_with_token(api_args());
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -263,7 +263,7 @@ TEST_F(github_e2e, rows_come_from_link_pages_of_wanted_runs_only_and_every_file_
     EXPECT_EQ(r.out.find("commit "), std::string::npos) << r.out;
 }
 
-TEST_F(github_e2e, gh_token_is_read_when_github_token_is_not_set_and_no_token_is_fine) {
+TEST_F(GithubE2e, GhTokenIsReadWhenGithubTokenIsNotSetAndNoTokenIsFine) {
     script_api();
     auto r = run_with_token(api_args(), "GH_TOKEN");
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -278,7 +278,7 @@ TEST_F(github_e2e, gh_token_is_read_when_github_token_is_not_set_and_no_token_is
     expect_hygiene(r, false);
 }
 
-TEST_F(github_e2e, a_job_in_progress_leaves_its_suite_pending_exits_75_and_the_others_are_written) {
+TEST_F(GithubE2e, AJobInProgressLeavesItsSuitePendingExits75AndTheOthersAreWritten) {
     job_named(gpu_build + " / test (inductor_timm, 2, 2,").status = "in_progress";
     script_api();
     const std::string old_file = "name,accuracy,graph_breaks\n\n\n\nOld,pass,1\n";
@@ -299,7 +299,7 @@ TEST_F(github_e2e, a_job_in_progress_leaves_its_suite_pending_exits_75_and_the_o
     }
 }
 
-TEST_F(github_e2e, a_commit_without_wanted_runs_yet_exits_75_and_writes_nothing) {
+TEST_F(GithubE2e, ACommitWithoutWantedRunsYetExits75AndWritesNothing) {
     api_run lint{17500000000ULL, "lint", "push"};
     lint.jobs.push_back({1, "lintrunner"});
     api_->add_response("GET", runs_target, 200, runs_body({&lint}));
@@ -311,7 +311,7 @@ TEST_F(github_e2e, a_commit_without_wanted_runs_yet_exits_75_and_writes_nothing)
     expect_hygiene(r);
 }
 
-TEST_F(github_e2e, a_rate_limit_reset_two_seconds_away_is_waited_for) {
+TEST_F(GithubE2e, ARateLimitResetTwoSecondsAwayIsWaitedFor) {
     const auto wanted = script_api();
     // The first request meets the limit; once it has been answered, the listing is back.
     const auto reset = std::time(nullptr) + 2;
@@ -334,7 +334,7 @@ TEST_F(github_e2e, a_rate_limit_reset_two_seconds_away_is_waited_for) {
     expect_hygiene(r);
 }
 
-TEST_F(github_e2e, a_rate_limit_an_hour_away_exits_3_naming_the_reset_time) {
+TEST_F(GithubE2e, ARateLimitAnHourAwayExits3NamingTheResetTime) {
     const auto reset = std::time(nullptr) + 3600;
     api_->add_response("GET", runs_target, 403, "{\"message\":\"API rate limit exceeded\"}",
                        {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", std::to_string(reset)}});
@@ -368,7 +368,7 @@ TEST_F(github_e2e, a_rate_limit_an_hour_away_exits_3_naming_the_reset_time) {
     EXPECT_TRUE(all_files().empty());
 }
 
-TEST_F(github_e2e, sigint_ends_a_rate_limit_wait_at_once) {
+TEST_F(GithubE2e, SigintEndsARateLimitWaitAtOnce) {
     api_->add_response(
         "GET", runs_target, 403, "{\"message\":\"API rate limit exceeded\"}",
         {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", std::to_string(std::time(nullptr) + 50)}});
@@ -384,7 +384,7 @@ TEST_F(github_e2e, sigint_ends_a_rate_limit_wait_at_once) {
     expect_hygiene(r);
 }
 
-TEST_F(github_e2e, the_api_host_is_warmed_for_each_wanted_workflow_while_the_runs_listing_is_on_its_way) {
+TEST_F(GithubE2e, TheApiHostIsWarmedForEachWantedWorkflowWhileTheRunsListingIsOnItsWay) {
     script_api();
     // The listing never answers: any other connection the API host sees was opened ahead of need.
     api_->stall(testing::stall_point::before_headers, "/repos/pytorch/pytorch/actions/runs");
@@ -402,7 +402,7 @@ TEST_F(github_e2e, the_api_host_is_warmed_for_each_wanted_workflow_while_the_run
     EXPECT_EQ(api_targets(), std::vector<std::string>{runs_target}) << "a warmed connection sent a request";
 }
 
-TEST_F(github_e2e, a_short_sha_is_resolved_printed_and_used) {
+TEST_F(GithubE2e, AShortShaIsResolvedPrintedAndUsed) {
     auto wanted = script_api();
     const std::string commit_target = "/repos/pytorch/pytorch/commits/0123456?per_page=1";
     api_->add_response("GET", commit_target, 200,
@@ -422,7 +422,7 @@ TEST_F(github_e2e, a_short_sha_is_resolved_printed_and_used) {
     expect_hygiene(r);
 }
 
-TEST_F(github_e2e, an_unknown_short_sha_exits_3_naming_it) {
+TEST_F(GithubE2e, AnUnknownShortShaExits3NamingIt) {
     api_->add_response("GET", "/repos/pytorch/pytorch/commits/fedcba9?per_page=1", 422,
                        "{\"message\":\"No commit found for SHA: fedcba9\"}");
     auto args = api_args();
@@ -434,7 +434,7 @@ TEST_F(github_e2e, an_unknown_short_sha_exits_3_naming_it) {
     expect_hygiene(r);
 }
 
-TEST_F(github_e2e, latest_skips_runs_still_in_progress_and_follows_the_branch) {
+TEST_F(GithubE2e, LatestSkipsRunsStillInProgressAndFollowsTheBranch) {
     auto wanted = script_api();
     const std::string newer = "fedcba9876543210fedcba9876543210fedcba98";
     const std::string target =
@@ -461,7 +461,7 @@ TEST_F(github_e2e, latest_skips_runs_still_in_progress_and_follows_the_branch) {
     expect_hygiene(r);
 }
 
-TEST_F(github_e2e, refused_or_echoing_answers_never_show_the_token) {
+TEST_F(GithubE2e, RefusedOrEchoingAnswersNeverShowTheToken) {
     // A 401 whose body echoes the request, and a 422 (not retried) that does the same on a jobs page.
     const std::string echo = "{\"message\":\"Bad credentials\",\"request\":\"Authorization: Bearer " + token + "\"}";
     api_->add_response("GET", runs_target, 401, echo);
@@ -481,7 +481,7 @@ TEST_F(github_e2e, refused_or_echoing_answers_never_show_the_token) {
     expect_hygiene(r);
 }
 
-TEST_F(github_e2e, a_verbose_run_shows_no_token) {
+TEST_F(GithubE2e, AVerboseRunShowsNoToken) {
     script_api();
     const auto r = run_with_token(api_args({"--verbose"}));
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -489,7 +489,7 @@ TEST_F(github_e2e, a_verbose_run_shows_no_token) {
     expect_hygiene(r);
 }
 
-TEST_F(github_e2e, the_clickhouse_secret_never_shows_even_when_echoed) {
+TEST_F(GithubE2e, TheClickhouseSecretNeverShowsEvenWhenEchoed) {
     const std::string basic = "cmVhZGVyOnMzY3IzdC12YWx1ZQ==";  // reader:s3cr3t-value
     api_->add_response("POST", "/query", 400,
                        "bad request; Authorization: Basic " + basic + " (password s3cr3t-value)");
@@ -510,7 +510,7 @@ TEST_F(github_e2e, the_clickhouse_secret_never_shows_even_when_echoed) {
 
 // --allow-partial: the suite's shards 1 and 3 deliver, shard 2 is not there. Rows that arrived
 // replace their namesakes in the existing file; every other row stays; the exit status is still 1.
-TEST_F(github_e2e, allow_partial_merges_what_arrived_into_the_existing_file_and_exits_1) {
+TEST_F(GithubE2e, AllowPartialMergesWhatArrivedIntoTheExistingFileAndExits1) {
     const std::string suite = "dynamic_aot_eager_huggingface";
     auto shard_zip = [](const std::string& training_rows, const std::string& inference_rows) {
         zip_writer zip;

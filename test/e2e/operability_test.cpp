@@ -16,7 +16,7 @@ namespace json = boost::json;
 namespace ue::test {
 namespace {
 
-class operability_e2e : public refresh_e2e {
+class OperabilityE2e : public RefreshE2e {
 protected:
     // The artifact paths requested since request number `from`, in order.
     std::vector<std::string> artifact_gets(std::size_t from = 0) const {
@@ -73,7 +73,7 @@ bool has_bar(const std::string& err) {
     return false;
 }
 
-TEST_F(operability_e2e, a_rerun_after_a_partial_failure_downloads_only_the_missing_artifact) {
+TEST_F(OperabilityE2e, ARerunAfterAPartialFailureDownloadsOnlyTheMissingArtifact) {
     serve(small_spec(), s3_like());
     const auto missing = *snap_.find_artifact("dynamic_aot_eager_huggingface", 2);
     remove_artifact("dynamic_aot_eager_huggingface", 2);
@@ -91,7 +91,7 @@ TEST_F(operability_e2e, a_rerun_after_a_partial_failure_downloads_only_the_missi
     EXPECT_NE(r.out.find("from cache"), std::string::npos) << r.out;
 }
 
-TEST_F(operability_e2e, a_corrupt_or_truncated_cache_entry_is_ignored_and_refetched) {
+TEST_F(OperabilityE2e, ACorruptOrTruncatedCacheEntryIsIgnoredAndRefetched) {
     serve(small_spec());
     auto r = run(file_args());
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -121,7 +121,7 @@ TEST_F(operability_e2e, a_corrupt_or_truncated_cache_entry_is_ignored_and_refetc
     EXPECT_TRUE(fs::exists(truncated));
 }
 
-TEST_F(operability_e2e, no_cache_fetches_everything_and_leaves_the_cache_alone) {
+TEST_F(OperabilityE2e, NoCacheFetchesEverythingAndLeavesTheCacheAlone) {
     serve(small_spec());
     auto r = run(file_args({"--no-cache"}));
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -145,7 +145,7 @@ TEST_F(operability_e2e, no_cache_fetches_everything_and_leaves_the_cache_alone) 
     EXPECT_FALSE(fs::is_empty(dir_ / "other-cache"));
 }
 
-TEST_F(operability_e2e, dry_run_writes_nothing_and_reports_exactly_what_the_real_run_then_changes) {
+TEST_F(OperabilityE2e, DryRunWritesNothingAndReportsExactlyWhatTheRealRunThenChanges) {
     serve(small_spec());
     // An existing file with a changed value, a row the snapshot no longer has, and rows it lacks.
     const auto& rows = snap_.expected.at("inductor_timm_training.csv");
@@ -188,7 +188,7 @@ TEST_F(operability_e2e, dry_run_writes_nothing_and_reports_exactly_what_the_real
     EXPECT_EQ(quiet.out.rfind("update-expected ", 0), 0u) << quiet.out;
 }
 
-TEST_F(operability_e2e, the_report_is_coloured_on_a_terminal_unless_no_color) {
+TEST_F(OperabilityE2e, TheReportIsColouredOnATerminalUnlessNoColor) {
     serve(small_spec());
     auto r = run(file_args({"--dry-run"}), {}, {.out = true});
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -199,7 +199,7 @@ TEST_F(operability_e2e, the_report_is_coloured_on_a_terminal_unless_no_color) {
     EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << r.out;
 }
 
-TEST_F(operability_e2e, a_progress_bar_on_a_terminal_and_no_carriage_return_elsewhere) {
+TEST_F(OperabilityE2e, AProgressBarOnATerminalAndNoCarriageReturnElsewhere) {
     serve(small_spec());
     auto r = run(file_args({"--no-cache"}), {}, {.err = true});
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -284,7 +284,7 @@ void expect_documented_shape(const json::object& doc) {
     }
 }
 
-TEST_F(operability_e2e, summary_json_has_its_documented_shape_on_success) {
+TEST_F(OperabilityE2e, SummaryJsonHasItsDocumentedShapeOnSuccess) {
     serve(small_spec());
     const auto r = run(file_args({"--summary-json", summary_path()}));
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -313,7 +313,7 @@ TEST_F(operability_e2e, summary_json_has_its_documented_shape_on_success) {
     }
 }
 
-TEST_F(operability_e2e, summary_json_has_its_documented_shape_when_the_run_fails) {
+TEST_F(OperabilityE2e, SummaryJsonHasItsDocumentedShapeWhenTheRunFails) {
     serve(small_spec(), s3_like());
     remove_artifact("dynamic_aot_eager_huggingface", 2);
     auto r = run(file_args({"--summary-json", summary_path(), "--no-cache"}));

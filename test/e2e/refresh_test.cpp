@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 namespace ue::test {
 namespace {
 
-TEST_F(refresh_e2e, jobs_file_writes_every_complete_suite_byte_for_byte) {
+TEST_F(RefreshE2e, JobsFileWritesEveryCompleteSuiteByteForByte) {
     serve(small_spec());
     const auto r = run(file_args());
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -33,7 +33,7 @@ TEST_F(refresh_e2e, jobs_file_writes_every_complete_suite_byte_for_byte) {
     EXPECT_EQ(r.out.find("PoisonModel"), std::string::npos);
 }
 
-TEST_F(refresh_e2e, the_newest_attempt_wins_and_a_missing_one_falls_back_to_the_older) {
+TEST_F(RefreshE2e, TheNewestAttemptWinsAndAMissingOneFallsBackToTheOlder) {
     auto spec = small_spec();
     spec.newest_attempt_missing = true;
     serve(spec, s3_like());
@@ -44,7 +44,7 @@ TEST_F(refresh_e2e, the_newest_attempt_wins_and_a_missing_one_falls_back_to_the_
     EXPECT_NE(read_file(out_ / "inductor_timm_training.csv").find("fail_to_run"), std::string::npos);
 }
 
-TEST_F(refresh_e2e, an_existing_file_keeps_its_header_and_unchanged_files_their_mtime) {
+TEST_F(RefreshE2e, AnExistingFileKeepsItsHeaderAndUnchangedFilesTheirMtime) {
     serve(small_spec());
     const std::vector<std::string> five{"name", "accuracy", "graph_breaks", "calls_captured", "fallbacks_to_eager"};
     write_file(out_ / "inductor_huggingface_training.csv",
@@ -61,7 +61,7 @@ TEST_F(refresh_e2e, an_existing_file_keeps_its_header_and_unchanged_files_their_
     EXPECT_NE(r.out.find("0 written"), std::string::npos) << r.out;
 }
 
-TEST_F(refresh_e2e, a_missing_artifact_leaves_its_suite_untouched_and_exits_1) {
+TEST_F(RefreshE2e, AMissingArtifactLeavesItsSuiteUntouchedAndExits1) {
     serve(small_spec(), s3_like());
     write_file(out_ / "dynamic_aot_eager_huggingface_training.csv", "name,accuracy,graph_breaks\n\n\n\nOld,pass,1\n");
     remove_artifact("dynamic_aot_eager_huggingface", 2);
@@ -75,7 +75,7 @@ TEST_F(refresh_e2e, a_missing_artifact_leaves_its_suite_untouched_and_exits_1) {
     EXPECT_NE(r.out.find("incomplete"), std::string::npos) << r.out;
 }
 
-TEST_F(refresh_e2e, a_corrupt_artifact_fails_its_shard_named_with_suite_shard_and_url) {
+TEST_F(RefreshE2e, ACorruptArtifactFailsItsShardNamedWithSuiteShardAndUrl) {
     serve(small_spec());
     auto bytes = snap_.find_artifact("inductor_huggingface", 1)->bytes;
     bytes[bytes.size() / 2] ^= 0x55;  // inside the deflated reports: a CRC or deflate error
@@ -88,7 +88,7 @@ TEST_F(refresh_e2e, a_corrupt_artifact_fails_its_shard_named_with_suite_shard_an
     EXPECT_NE(r.err.find(server_->base_url()), std::string::npos) << r.err;
 }
 
-TEST_F(refresh_e2e, a_bad_csv_value_fails_its_shard_naming_entry_line_and_value) {
+TEST_F(RefreshE2e, ABadCsvValueFailsItsShardNamingEntryLineAndValue) {
     serve(small_spec());
     zip_writer zip;
     zip.add("test/test-reports/training_huggingface.csv",
@@ -104,7 +104,7 @@ TEST_F(refresh_e2e, a_bad_csv_value_fails_its_shard_naming_entry_line_and_value)
     EXPECT_NE(r.err.find("many"), std::string::npos) << r.err;
 }
 
-TEST_F(refresh_e2e, clickhouse_source_posts_the_query_with_basic_auth_and_never_shows_the_secret) {
+TEST_F(RefreshE2e, ClickhouseSourcePostsTheQueryWithBasicAuthAndNeverShowsTheSecret) {
     serve(small_spec());
     server_->add_response("POST", "/query", 200, snap_.jobs_json(rows_shape::clickhouse));
     const auto r = run(clickhouse_args(), clickhouse_key());
@@ -128,7 +128,7 @@ TEST_F(refresh_e2e, clickhouse_source_posts_the_query_with_basic_auth_and_never_
     EXPECT_EQ(r.err.find("s3cr3t"), std::string::npos);
 }
 
-TEST_F(refresh_e2e, rockset_source_posts_its_parameters) {
+TEST_F(RefreshE2e, RocksetSourcePostsItsParameters) {
     serve(small_spec());
     server_->add_response("POST", "/lambda", 200, snap_.jobs_json(rows_shape::rockset));
     auto args = base_args();
@@ -143,7 +143,7 @@ TEST_F(refresh_e2e, rockset_source_posts_its_parameters) {
                               "\"},{\"name\":\"repo\",\"type\":\"string\",\"value\":\"pytorch/pytorch\"}]}");
 }
 
-TEST_F(refresh_e2e, garbage_job_rows_exit_3_and_write_nothing) {
+TEST_F(RefreshE2e, GarbageJobRowsExit3AndWriteNothing) {
     serve(small_spec());
     server_->add_response("POST", "/query", 200, "{\"data\": [ {\"jobName\": ");
     const auto r = run(clickhouse_args(), clickhouse_key());
@@ -152,7 +152,7 @@ TEST_F(refresh_e2e, garbage_job_rows_exit_3_and_write_nothing) {
     EXPECT_NE(r.err.find("malformed job rows"), std::string::npos) << r.err;
 }
 
-TEST_F(refresh_e2e, refused_credentials_exit_3_without_echoing_them) {
+TEST_F(RefreshE2e, RefusedCredentialsExit3WithoutEchoingThem) {
     serve(small_spec());
     server_->add_response("POST", "/query", 401, "{\"error\":\"bad key\"}");
     const auto r = run(clickhouse_args(), clickhouse_key());
@@ -163,7 +163,7 @@ TEST_F(refresh_e2e, refused_credentials_exit_3_without_echoing_them) {
     EXPECT_TRUE(all_files().empty());
 }
 
-TEST_F(refresh_e2e, no_wanted_jobs_yet_exits_75) {
+TEST_F(RefreshE2e, NoWantedJobsYetExits75) {
     serve(small_spec());
     write_file(dir_ / "jobs.json",
                "{\"data\":[{\"workflowName\":\"pull\",\"jobName\":\"x / test (inductor_timm, 1, 1, m)\","
@@ -173,7 +173,7 @@ TEST_F(refresh_e2e, no_wanted_jobs_yet_exits_75) {
     EXPECT_TRUE(all_files().empty());
 }
 
-TEST_F(refresh_e2e, dry_run_writes_nothing_and_says_what_it_would_write) {
+TEST_F(RefreshE2e, DryRunWritesNothingAndSaysWhatItWouldWrite) {
     serve(small_spec());
     const auto r = run(file_args({"--dry-run"}));
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -181,7 +181,7 @@ TEST_F(refresh_e2e, dry_run_writes_nothing_and_says_what_it_would_write) {
     EXPECT_NE(r.out.find("inductor_timm_training.csv"), std::string::npos) << r.out;
 }
 
-TEST_F(refresh_e2e, a_second_run_on_a_locked_directory_exits_75_and_writes_nothing) {
+TEST_F(RefreshE2e, ASecondRunOnALockedDirectoryExits75AndWritesNothing) {
     serve(small_spec());
     auto lock = expected::directory_lock::acquire(out_, std::chrono::milliseconds(0));
     ASSERT_TRUE(lock);
@@ -203,7 +203,7 @@ bool wait_until(Predicate ready) {
 
 constexpr std::string_view old_timm = "name,accuracy,graph_breaks\n\n\n\nOld,pass,1\n";
 
-TEST_F(refresh_e2e, sigint_mid_transfer_leaves_every_file_old_or_new_and_exits_130) {
+TEST_F(RefreshE2e, SigintMidTransferLeavesEveryFileOldOrNewAndExits130) {
     serve(small_spec());
     write_file(out_ / "inductor_timm_training.csv", old_timm);
     const auto* stalled = snap_.find_artifact("inductor_timm", 2);
@@ -230,7 +230,7 @@ TEST_F(refresh_e2e, sigint_mid_transfer_leaves_every_file_old_or_new_and_exits_1
     }
 }
 
-TEST_F(refresh_e2e, sigterm_while_the_job_query_is_in_flight_exits_143_and_writes_nothing) {
+TEST_F(RefreshE2e, SigtermWhileTheJobQueryIsInFlightExits143AndWritesNothing) {
     serve(small_spec());
     server_->stall(testing::stall_point::before_headers, "/query");
     child_process child(binary_, clickhouse_args(), environment(clickhouse_key()), dir_);
@@ -248,7 +248,7 @@ TEST_F(refresh_e2e, sigterm_while_the_job_query_is_in_flight_exits_143_and_write
     EXPECT_NE(r.err.find("SIGTERM"), std::string::npos) << r.err;
 }
 
-TEST_F(refresh_e2e, sigint_during_the_tls_handshakes_exits_130_and_writes_nothing) {
+TEST_F(RefreshE2e, SigintDuringTheTlsHandshakesExits130AndWritesNothing) {
     serve(small_spec());
     write_file(out_ / "inductor_timm_training.csv", old_timm);
     server_->stall(testing::stall_point::before_handshake);
@@ -284,7 +284,7 @@ private:
     void (*saved_handler_)(int) = nullptr;
 };
 
-TEST_F(refresh_e2e, a_full_disk_keeps_every_old_file_leaves_no_temp_and_exits_1) {
+TEST_F(RefreshE2e, AFullDiskKeepsEveryOldFileLeavesNoTempAndExits1) {
     serve(small_spec());
     write_file(out_ / "inductor_timm_training.csv", old_timm);
     process_result r;
@@ -323,7 +323,7 @@ std::optional<process_result> run_with_read_only_output(const fs::path& binary, 
     return r;
 }
 
-TEST_F(refresh_e2e, a_read_only_output_directory_exits_2_before_any_download_unless_dry_run) {
+TEST_F(RefreshE2e, AReadOnlyOutputDirectoryExits2BeforeAnyDownloadUnlessDryRun) {
     serve(small_spec());
     const auto r = run_with_read_only_output(binary_, file_args(), environment(), out_, dir_);
     if (!r) GTEST_SKIP() << "this machine allows neither a read-only mode for this user nor a user namespace";
@@ -348,7 +348,7 @@ std::vector<std::string> ranges_asked(const testing::server& server, const std::
     return ranges;
 }
 
-TEST_F(refresh_e2e, server_errors_and_cut_bodies_are_retried_and_resumed_and_the_run_exits_0) {
+TEST_F(RefreshE2e, ServerErrorsAndCutBodiesAreRetriedAndResumedAndTheRunExits0) {
     serve(small_spec());
     const auto errors = "/" + snap_.find_artifact("inductor_timm", 1)->path;
     const auto reset = snap_.find_artifact("inductor_huggingface", 1);
@@ -367,7 +367,7 @@ TEST_F(refresh_e2e, server_errors_and_cut_bodies_are_retried_and_resumed_and_the
     EXPECT_EQ(ranges_asked(*server_, truncated), (std::vector<std::string>{"", "bytes=100-"}));
 }
 
-TEST_F(refresh_e2e, an_https_proxy_from_the_environment_carries_every_transfer) {
+TEST_F(RefreshE2e, AnHttpsProxyFromTheEnvironmentCarriesEveryTransfer) {
     serve(small_spec());
     testing::connect_proxy proxy({.user = "me", .password = "pr0xy-pass"});
     const auto r = run(file_args({"--no-cache"}), {{"HTTPS_PROXY", proxy.url()}});
@@ -389,7 +389,7 @@ TEST_F(refresh_e2e, an_https_proxy_from_the_environment_carries_every_transfer) 
     EXPECT_EQ(proxy.stats().tunnels_opened, tunnels);
 }
 
-TEST_F(refresh_e2e, a_proxy_that_refuses_fails_each_transfer_naming_the_proxy_and_one_it_cannot_use_exits_2) {
+TEST_F(RefreshE2e, AProxyThatRefusesFailsEachTransferNamingTheProxyAndOneItCannotUseExits2) {
     serve(small_spec());
     testing::connect_proxy proxy({.user = "me", .password = "pr0xy-pass"});
     auto r = run(file_args({"--no-cache"}), {{"HTTPS_PROXY", proxy.url(false)}});
@@ -404,7 +404,7 @@ TEST_F(refresh_e2e, a_proxy_that_refuses_fails_each_transfer_naming_the_proxy_an
     EXPECT_EQ(server_->requests().size(), 0u);
 }
 
-TEST_F(refresh_e2e, an_untrusted_certificate_is_said_once_and_its_repeats_counted) {
+TEST_F(RefreshE2e, AnUntrustedCertificateIsSaidOnceAndItsRepeatsCounted) {
     serve(small_spec());
     auto args = file_args({"--no-cache"});
     const auto ca = std::find(args.begin(), args.end(), "--ca-file");
@@ -424,7 +424,7 @@ TEST_F(refresh_e2e, an_untrusted_certificate_is_said_once_and_its_repeats_counte
     EXPECT_GT(std::stoul(r.err.substr(line + std::string("error: ").size())), 1u) << r.err;
 }
 
-TEST_F(refresh_e2e, usage_errors_exit_2) {
+TEST_F(RefreshE2e, UsageErrorsExit2) {
     serve(small_spec());
     EXPECT_EQ(run({}).exit_code, 2);
     EXPECT_EQ(run(file_args({"--no-such-flag"})).exit_code, 2);
@@ -439,7 +439,7 @@ TEST_F(refresh_e2e, usage_errors_exit_2) {
     EXPECT_TRUE(all_files().empty());
 }
 
-TEST_F(refresh_e2e, help_and_version_exit_0) {
+TEST_F(RefreshE2e, HelpAndVersionExit0) {
     auto r = run({"--help"});
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_NE(r.out.find("--concurrency"), std::string::npos);

@@ -51,6 +51,8 @@ public:
 
 private:
     std::error_code on_zip(zip::reader& zip, zip::result r);
+    // A wanted entry starts: its rows are staged for `phase` from now on.
+    void begin_entry(const std::string& name, const std::string& phase, std::string context);
     std::error_code feed_entry(std::span<const std::byte> bytes);
     std::error_code end_entry();
     std::error_code fail_zip(const zip::reader& zip);

@@ -32,6 +32,11 @@ public:
     // Declares end of input; may complete a last row (has_row() then true).
     void finish(std::error_code& ec);
 
+    // One record split elsewhere (the rerun cache keeps records, not bytes), taken as if it had
+    // been read: the header first, then data rows, through the same column selection as feed().
+    // `line` names it in errors (0: no line). After it, has_row() says whether it became a row.
+    void take(std::span<const std::string_view> fields, std::size_t line, std::error_code& ec);
+
     bool has_row() const noexcept { return has_row_; }
 
     // Precondition: has_row(). Values of the wanted columns, in wanted order; valid until the next
@@ -53,7 +58,8 @@ public:
     const error_info& error() const noexcept { return info_; }
 
 private:
-    bool take_record();
+    bool take_current();
+    bool take_record(std::span<const std::string_view> fields, std::size_t line);
     void fail(std::error_code ec, std::size_t line);
 
     column_selection columns_;

@@ -16,9 +16,9 @@ enum class error {
     directory_busy,    // another run holds the output directory's lock (after the wait)
 };
 
-const std::error_category& error_category() noexcept;
+const std::error_category& expected_category() noexcept;
 
-inline std::error_code make_error_code(error e) noexcept { return {static_cast<int>(e), error_category()}; }
+inline std::error_code make_error_code(error e) noexcept { return {static_cast<int>(e), expected_category()}; }
 
 // An error code with the message a user sees: it names the file and, for OS errors, the OS text.
 struct failure {

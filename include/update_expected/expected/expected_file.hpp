@@ -33,9 +33,9 @@ result<existing_file> parse_expected_file(std::string_view content, const std::f
 result<std::optional<existing_file>> read_expected_file(const std::filesystem::path& path);
 
 // `{output_dir}/{suite}_{phase}.csv`, or `{output_dir}/rocm/{suite}_{phase}.csv` for ROCm; write it
-// with replace_file(path, content, {.create_parent = base == baseline::rocm}).
-std::filesystem::path expected_file_path(const std::filesystem::path& output_dir, baseline base, std::string_view suite,
-                                         std::string_view phase);
+// with replace_file(path, content, {.create_parent = base == jobs::baseline::rocm}).
+std::filesystem::path expected_file_path(const std::filesystem::path& output_dir, jobs::baseline base,
+                                         std::string_view suite, std::string_view phase);
 
 // The new content of one (suite, phase) once all of its shards are in (tables.all_in()), or nullopt
 // when the file must be left alone (docs/pytorch-ci.md section 6):

@@ -1,25 +1,14 @@
 #pragma once
 
 #include "update_expected/expected/schema.hpp"
+#include "update_expected/jobs/baseline.hpp"
 
-#include <compare>
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace ue::expected {
-
-// The two baselines never mix: ROCm jobs feed `rocm/` of the output directory (docs/pytorch-ci.md section 2).
-enum class baseline { standard, rocm };
-
-// One suite of one baseline: the unit whose shards must all be in before its files are written.
-struct suite_key {
-    expected::baseline baseline = baseline::standard;
-    std::string suite;  // CONFIG_BENCHMARK, e.g. `inductor_huggingface`
-
-    friend auto operator<=>(const suite_key&, const suite_key&) = default;
-};
 
 // One value per schema column, in schema order.
 using row = std::vector<std::string>;

@@ -15,9 +15,9 @@ enum class error {
     wrong_shape,         // the document is not {"data":[...]}, {"results":[...]} nor a bare [...]
 };
 
-const std::error_category& error_category() noexcept;
+const std::error_category& jobs_category() noexcept;
 
-inline std::error_code make_error_code(error e) noexcept { return {static_cast<int>(e), error_category()}; }
+inline std::error_code make_error_code(error e) noexcept { return {static_cast<int>(e), jobs_category()}; }
 
 }  // namespace ue::jobs
 

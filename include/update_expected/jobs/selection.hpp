@@ -1,5 +1,6 @@
 #pragma once
 
+#include "update_expected/jobs/baseline.hpp"
 #include "update_expected/jobs/job_row.hpp"
 
 #include <cstdint>
@@ -35,10 +36,6 @@ struct selection_options {
     std::uint32_t max_shards = 1024;  // larger NUM_SHARDS is a bad_shard
 };
 
-// Which expected-file set a job feeds: the output directory itself, or its `rocm/` subdirectory
-// (job name containing "rocm" in any case). The two never mix.
-enum class baseline { main, rocm };
-
 // One job that can deliver a shard.
 struct candidate {
     job_row row;
@@ -46,7 +43,7 @@ struct candidate {
 };
 
 struct suite_plan {
-    baseline base = baseline::main;
+    baseline base = baseline::standard;
     std::string suite;      // CONFIG_BENCHMARK
     std::string benchmark;  // the BENCHMARK part, e.g. "timm"
     std::uint32_t shard_count = 0;

@@ -59,6 +59,10 @@ struct request {
     // here), Content-Length, and on retries Range and If-Range are set by the client.
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;  // sent as is, e.g. a JSON document for POST
+    // The statuses by which this request's host says "no such object" (S3: 403 and 404): such an
+    // answer ends the transfer as ending::missing, after at most retry_settings::missing_retries
+    // retries. Empty: no status means missing.
+    std::vector<unsigned> missing_statuses;
 };
 
 // The response headers of one attempt, whatever its status.

@@ -45,11 +45,22 @@ enum class stage { queued, resolve, connect, tunnel, handshake, write, headers, 
 
 std::string_view to_string(stage s) noexcept;
 
+// What the end of a transfer means to its caller.
+enum class ending {
+    delivered,  // a 2xx answer whose body was delivered completely
+    missing,    // the server says the object is not there: a status of request::missing_statuses
+    refused,    // the server or a proxy refused the request: 401, 403 or 407 (when not counted as
+                // missing), or a proxy that would not open the tunnel
+    failed,     // anything else: transport errors and timeouts, other statuses, redirects gone
+                // wrong, a consumer's error, cancellation
+};
+
 // How a transfer ended, with enough context for a message a user can act on. Credentials never
 // appear: `url` is always the redacted text.
 struct outcome {
-    std::error_code code;  // empty: a 2xx answer whose body was delivered completely
-    std::string url;       // url::redacted() of the request
+    std::error_code code;         // empty: a 2xx answer whose body was delivered completely
+    ending end = ending::failed;  // set by the client from `code`, `status` and the request
+    std::string url;              // url::redacted() of the request
     std::string method = "GET";
     unsigned attempt = 1;         // 1-based attempt the outcome belongs to
     stage where = stage::queued;  // last stage reached

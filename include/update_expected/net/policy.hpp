@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -19,7 +20,7 @@ struct retry_settings {
     std::chrono::milliseconds base_delay{500};        // first backoff ceiling, doubled per retry
     std::chrono::milliseconds max_delay{30'000};      // ceiling of one wait, Retry-After included
     std::chrono::milliseconds total_budget{300'000};  // no retry starts after this much waiting
-    unsigned not_there_retries = 1;                   // 403/404: "not there" after this many retries
+    unsigned missing_retries = 1;  // a status the request counts as missing: final after this many retries
 };
 
 // What one attempt did, as the I/O shell saw it.
@@ -34,6 +35,8 @@ struct attempt_report {
     // `x-ratelimit-remaining: 0`: the quota is spent until a reset that may be an hour away, so the
     // caller decides whether to wait (GitHub asks clients not to retry before it).
     bool quota_exhausted = false;
+    // The status is one the request counts as "not there" (request::missing_statuses).
+    bool missing = false;
 };
 
 // What to do next.
@@ -46,6 +49,20 @@ struct decision {
     std::chrono::milliseconds delay{0};
 };
 
+// What a transfer that ended with `code` and HTTP `status` means to its caller, given the statuses
+// its request counts as missing (request::missing_statuses).
+ending ending_of(std::error_code code, unsigned status, std::span<const unsigned> missing_statuses) noexcept;
+
+// 301, 302, 303, 307 and 308.
+bool is_redirect(unsigned status) noexcept;
+// The redirects the client follows: an answer with one of those statuses to GET or HEAD
+// (`get_or_head`). Other methods report a 3xx as an answer like any other.
+bool follows_redirect(const attempt_report& report, bool get_or_head) noexcept;
+
+// The wait a Retry-After value asks for: delta-seconds, at most a day. Anything else (an HTTP-date
+// among them) is nullopt, and the backoff's own delay applies.
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value);
+
 // Decides, without any socket, whether a transfer is finished or tries again (Redis reader_fsm
 // style): the client carries out the decisions and tests drive this directly.
 //
@@ -53,7 +70,8 @@ struct decision {
 //   is not the server's answer, so it is retried at once on a fresh connection, without counting.
 // - With retries > 0: connection errors, resets, stage timeouts, 5xx and 429 are retried with
 //   exponential backoff and full jitter (uniform in [0, min(max_delay, base_delay * 2^n)]), or
-//   after Retry-After when the server sent one; 403 and 404 at most `not_there_retries` times.
+//   after Retry-After when the server sent one; a status the request counts as missing at most
+//   `missing_retries` times (an object may appear a moment after its job ends).
 // - Never retried: success, cancellation, certificate refusals, bad URLs, other 4xx, consumer
 //   errors, and anything once `retries` or `total_budget` is spent.
 class transfer_policy {
@@ -64,8 +82,6 @@ public:
     decision next(const attempt_report& report);
 
     unsigned attempt() const noexcept { return attempt_; }  // 1-based, of the attempt to run next
-    // True when the last finished outcome is a 403/404 the caller should read as "not there".
-    static bool not_there(unsigned status) noexcept { return status == 403 || status == 404; }
 
 private:
     bool retryable(const attempt_report& report) const;
@@ -74,7 +90,7 @@ private:
     std::function<double()> uniform_;
     unsigned attempt_ = 1;
     unsigned retries_used_ = 0;
-    unsigned not_there_used_ = 0;
+    unsigned missing_used_ = 0;
     std::chrono::milliseconds waited_{0};
 };
 
@@ -104,6 +120,11 @@ public:
     bool must_restart() const noexcept { return delivered_ > 0 && !resumable(); }
     // The consumer forgot its bytes (on_restart was called).
     void restart() noexcept;
+    // Before a retry: must_restart(), and when so, restart() as well. True: tell the consumer.
+    bool restart_before_retry() noexcept;
+    // Before following a redirect: the body will come from another place, so whatever was
+    // delivered is forgotten (restart()). True when there was something: tell the consumer.
+    bool restart_before_redirect() noexcept;
     std::uint64_t delivered() const noexcept { return delivered_; }
 
 private:

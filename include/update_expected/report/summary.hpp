@@ -34,7 +34,7 @@ change_counts counts_of(const file_changes& changes) noexcept;
 // Every member has a default initializer, so designated initializers may leave any of them out
 // (gcc's -Wmissing-field-initializers flags members without one).
 struct file_result {
-    expected::baseline baseline = expected::baseline::standard;
+    jobs::baseline baseline = jobs::baseline::standard;
     std::string suite{};  // CONFIG_BENCHMARK, e.g. `inductor_timm`
     std::string phase{};  // `training` or `inference`
     file_status status = file_status::written;
@@ -60,7 +60,7 @@ std::string_view to_string(artifact_status status) noexcept;
 
 struct artifact_result {
     std::string url{};  // as fetched; redacted (redact_url) wherever it is shown
-    expected::baseline baseline = expected::baseline::standard;
+    jobs::baseline baseline = jobs::baseline::standard;
     std::string suite{};
     unsigned shard = 0;
     unsigned shard_count = 0;

@@ -23,7 +23,7 @@ enum class error {
     descriptor_not_found,  ///< a stored entry with a data descriptor has no confirmable descriptor
 };
 
-const std::error_category& error_category() noexcept;
+const std::error_category& zip_category() noexcept;
 
 std::error_code make_error_code(error e) noexcept;
 

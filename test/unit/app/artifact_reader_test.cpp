@@ -33,7 +33,7 @@ std::error_code feed_all(artifact_reader& reader, const std::string& zip, std::s
     return reader.finish();
 }
 
-TEST(artifact_reader, stages_the_rows_of_the_wanted_entries_at_any_chunk_size) {
+TEST(ArtifactReader, StagesTheRowsOfTheWantedEntriesAtAnyChunkSize) {
     test::zip_writer zip;
     zip.add("test/test-reports/python-pytest/x.xml", std::string(100000, 'x'));
     zip.add("test/test-reports/training_timm_models.csv", report("cuda,b,1,pass,3\ncuda,a,1,fail_accuracy,1.0\n"));
@@ -51,7 +51,7 @@ TEST(artifact_reader, stages_the_rows_of_the_wanted_entries_at_any_chunk_size) {
     }
 }
 
-TEST(artifact_reader, rocm_entries_are_read_too) {
+TEST(ArtifactReader, RocmEntriesAreReadToo) {
     test::zip_writer zip;
     zip.add("test-reports/inference_torchbench.csv", report("cuda,m,1,pass,0\n"));
     const std::string bytes = zip.finish();
@@ -63,7 +63,7 @@ TEST(artifact_reader, rocm_entries_are_read_too) {
     EXPECT_EQ(tables.status("training"), expected::phase_status::absent);
 }
 
-TEST(artifact_reader, a_bad_value_is_an_error_naming_context_entry_line_and_value) {
+TEST(ArtifactReader, ABadValueIsAnErrorNamingContextEntryLineAndValue) {
     test::zip_writer zip;
     zip.add("test/test-reports/training_huggingface.csv", report("cuda,a,1,pass,1\ncuda,b,1,pass,lots\n"));
     auto tables = two_phase_tables();
@@ -76,7 +76,7 @@ TEST(artifact_reader, a_bad_value_is_an_error_naming_context_entry_line_and_valu
     EXPECT_NE(reader.message().find("lots"), std::string::npos) << reader.message();
 }
 
-TEST(artifact_reader, a_corrupt_zip_is_an_error_naming_context_and_offset) {
+TEST(ArtifactReader, ACorruptZipIsAnErrorNamingContextAndOffset) {
     test::zip_writer zip;
     zip.add("test/test-reports/training_huggingface.csv", report("cuda,a,1,pass,1\n"), {.crc_xor = 1});
     auto tables = two_phase_tables();
@@ -86,7 +86,7 @@ TEST(artifact_reader, a_corrupt_zip_is_an_error_naming_context_and_offset) {
     EXPECT_NE(reader.message().find("CRC"), std::string::npos) << reader.message();
 }
 
-TEST(artifact_reader, a_truncated_zip_fails_at_finish) {
+TEST(ArtifactReader, ATruncatedZipFailsAtFinish) {
     test::zip_writer zip;
     zip.add("test/test-reports/training_huggingface.csv", report("cuda,a,1,pass,1\n"));
     const std::string bytes = zip.finish();
@@ -97,7 +97,7 @@ TEST(artifact_reader, a_truncated_zip_fails_at_finish) {
     EXPECT_FALSE(reader.message().empty());
 }
 
-TEST(artifact_reader, restart_forgets_what_was_staged) {
+TEST(ArtifactReader, RestartForgetsWhatWasStaged) {
     test::zip_writer zip;
     zip.add("test/test-reports/training_huggingface.csv", report("cuda,a,1,pass,1\n"));
     const std::string bytes = zip.finish();
@@ -110,7 +110,7 @@ TEST(artifact_reader, restart_forgets_what_was_staged) {
     EXPECT_EQ(tables.rows("training"), (std::vector<row>{{"a", "pass", "1"}}));
 }
 
-TEST(artifact_reader, keeps_every_column_for_the_cache_and_replays_them_with_other_columns) {
+TEST(ArtifactReader, KeepsEveryColumnForTheCacheAndReplaysThemWithOtherColumns) {
     test::zip_writer zip;
     zip.add("test/test-reports/training_timm_models.csv",
             "dev,name,batch_size,accuracy,graph_breaks,calls_captured\ncuda,b,1,pass,3,\"7\"\n\n\ncuda,a,1,fail_"
@@ -145,7 +145,7 @@ TEST(artifact_reader, keeps_every_column_for_the_cache_and_replays_them_with_oth
     EXPECT_EQ(again.status("inference"), expected::phase_status::complete);
 }
 
-TEST(artifact_reader, a_replayed_value_that_is_not_a_count_is_an_error_naming_entry_and_row) {
+TEST(ArtifactReader, AReplayedValueThatIsNotACountIsAnErrorNamingEntryAndRow) {
     cache::cached_artifact kept{.url = "https://h/a.zip",
                                 .entries = {{.name = "test/test-reports/training_timm_models.csv",
                                              .phase = "training",
@@ -159,7 +159,7 @@ TEST(artifact_reader, a_replayed_value_that_is_not_a_count_is_an_error_naming_en
     EXPECT_NE(reader.message().find("many"), std::string::npos) << reader.message();
 }
 
-TEST(artifact_reader, a_restart_forgets_what_was_kept) {
+TEST(ArtifactReader, ARestartForgetsWhatWasKept) {
     test::zip_writer zip;
     zip.add("test/test-reports/training_timm_models.csv", report("cuda,b,1,pass,3\n"));
     const auto bytes = zip.finish();

@@ -1,5 +1,7 @@
 #include "update_expected/app/cli.hpp"
 
+#include "temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -21,25 +23,7 @@ using ue::app::exit_code;
 const std::string sha = "0123456789abcdef0123456789abcdef01234567";
 const std::string expected_subdir = "benchmarks/dynamo/ci_expected_accuracy";
 
-// A fresh directory per test, removed at the end.
-class temp_dir {
-public:
-    temp_dir() {
-        std::string pattern = (fs::temp_directory_path() / "ue-cli-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    [[nodiscard]] const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using ue::test::temp_dir;
 
 void write_file(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
 

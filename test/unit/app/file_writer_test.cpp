@@ -13,8 +13,8 @@
 namespace ue::app {
 namespace {
 
-using expected::testing::read_text;
-using expected::testing::temp_dir;
+using ue::test::read_text;
+using ue::test::temp_dir;
 
 TEST(FileWriter, WritesOffTheLoopAndReportsOnIt) {
     temp_dir dir;

@@ -1,5 +1,7 @@
 #include "update_expected/cache/artifact_cache.hpp"
 
+#include "temp_dir.hpp"
+
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,17 +25,11 @@ using namespace std::string_literals;
 // A fresh directory per test, removed afterwards.
 class CacheTest : public ::testing::Test {
 protected:
-    void SetUp() override {
-        std::string tmpl = (fs::temp_directory_path() / "ue-cache-test-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-        root_ = tmpl;
-        dir_ = root_ / "cache";
-    }
+    // A test may take the permissions away; temp_dir removes the tree after this gives them back.
     void TearDown() override {
         std::error_code ec;
         fs::permissions(root_, fs::perms::owner_all, ec);
         fs::permissions(dir_, fs::perms::owner_all, ec);
-        fs::remove_all(root_, ec);
     }
 
     // Names in the cache directory that are neither entries nor anything the test put there.
@@ -45,8 +41,9 @@ protected:
         return out;
     }
 
-    fs::path root_;
-    fs::path dir_;
+    test::temp_dir temp_;
+    fs::path root_ = temp_.path();
+    fs::path dir_ = root_ / "cache";
 };
 
 std::string read_file(const fs::path& p) {

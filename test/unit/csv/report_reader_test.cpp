@@ -145,5 +145,30 @@ TEST(ReportReader, ErrorIsSticky) {
     EXPECT_EQ(again, error::missing_name_column);
 }
 
+// Records split elsewhere (the rerun cache's) meet the same header binding and value rules as bytes.
+TEST(ReportReader, TakesRecordsSplitElsewhereAsIfRead) {
+    report_reader reader(column_selection(basic), "ctx");
+    std::error_code ec;
+    const std::vector<std::string_view> header{"dev", "graph_breaks", "name", "accuracy"};
+    reader.take(header, 0, ec);
+    EXPECT_FALSE(ec);
+    EXPECT_FALSE(reader.has_row());
+    const std::vector<std::string_view> row{"cuda", " 3.0 ", "m", "pass"};
+    reader.take(row, 0, ec);
+    ASSERT_FALSE(ec);
+    ASSERT_TRUE(reader.has_row());
+    EXPECT_EQ(std::vector<std::string>(reader.row().begin(), reader.row().end()),
+              (std::vector<std::string>{"m", "pass", "3"}));
+    const std::vector<std::string_view> bad{"cuda", "many", "n", "pass"};
+    reader.take(bad, 7, ec);
+    EXPECT_EQ(ec, error::bad_count_value);
+    EXPECT_EQ(reader.error().describe(), "ctx: line 7, column graph_breaks: \"many\" is not a count");
+
+    report_reader nameless(column_selection(basic), "ctx");
+    const std::vector<std::string_view> no_name{"dev", "accuracy"};
+    nameless.take(no_name, 0, ec);
+    EXPECT_EQ(ec, error::missing_name_column);
+}
+
 }  // namespace
 }  // namespace ue::csv

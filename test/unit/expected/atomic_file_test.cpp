@@ -12,9 +12,9 @@
 namespace ue::expected {
 namespace {
 
-using testing::read_text;
-using testing::temp_dir;
-using testing::write_text;
+using ue::test::read_text;
+using ue::test::temp_dir;
+using ue::test::write_text;
 using names = std::set<std::string>;
 
 struct stat stat_of(const std::filesystem::path& path) {

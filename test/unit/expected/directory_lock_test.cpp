@@ -12,7 +12,7 @@ namespace ue::expected {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::temp_dir;
+using ue::test::temp_dir;
 
 TEST(DirectoryLock, ASecondHolderIsRefusedUntilTheFirstReleases) {
     temp_dir dir;

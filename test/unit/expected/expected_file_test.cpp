@@ -10,9 +10,9 @@
 namespace ue::expected {
 namespace {
 
-using testing::read_text;
-using testing::temp_dir;
-using testing::write_text;
+using ue::test::read_text;
+using ue::test::temp_dir;
+using ue::test::write_text;
 
 // The layout PyTorch's files have: three blank lines between lines.
 constexpr std::string_view pytorch_file =
@@ -108,9 +108,9 @@ TEST(ReadExpectedFile, ReadsAFileFromDisk) {
 }
 
 TEST(ExpectedFilePath, RocmFilesGoToTheirOwnDirectory) {
-    EXPECT_EQ(expected_file_path("out", baseline::standard, "inductor_timm", "training"),
+    EXPECT_EQ(expected_file_path("out", jobs::baseline::standard, "inductor_timm", "training"),
               std::filesystem::path("out/inductor_timm_training.csv"));
-    EXPECT_EQ(expected_file_path("out", baseline::rocm, "inductor_timm", "inference"),
+    EXPECT_EQ(expected_file_path("out", jobs::baseline::rocm, "inductor_timm", "inference"),
               std::filesystem::path("out/rocm/inductor_timm_inference.csv"));
 }
 
@@ -177,7 +177,7 @@ TEST(ContentToWrite, AnExistingFileOfAnotherSchemaIsAProgrammingError) {
 
 TEST(ExpectedFiles, AnUpdateRoundTripsThroughTheDisk) {
     temp_dir dir;
-    const auto path = expected_file_path(dir.path(), baseline::rocm, "inductor_huggingface", "training");
+    const auto path = expected_file_path(dir.path(), jobs::baseline::rocm, "inductor_huggingface", "training");
     suite_tables t(1);
     t.add_phase("training", default_schema());
     t.stage_row(1, "training", {"YituTechConvBert", "pass", "7"});

@@ -6,7 +6,7 @@ namespace ue::jobs {
 namespace {
 
 suite_plan plan_of(std::string suite, std::string benchmark, std::uint32_t count) {
-    return {baseline::main, std::move(suite), std::move(benchmark), count, {}};
+    return {baseline::standard, std::move(suite), std::move(benchmark), count, {}};
 }
 
 candidate job(std::string machine) {

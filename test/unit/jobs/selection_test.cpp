@@ -132,7 +132,7 @@ TEST(Selection, RocmInAnyCaseIsItsOwnBaseline) {
                                     row(name("inductor_timm", 1, 4, "roc-m"), 2)};
     const auto plan = select_jobs(rows, {});
     ASSERT_EQ(plan.suites.size(), 2u);
-    EXPECT_EQ(plan.suites[0].base, baseline::main);
+    EXPECT_EQ(plan.suites[0].base, baseline::standard);
     EXPECT_EQ(plan.suites[0].shard_count, 4u);
     EXPECT_EQ(plan.suites[1].base, baseline::rocm);
     EXPECT_EQ(plan.suites[1].shard_count, 2u);

@@ -495,7 +495,8 @@ TEST(Client, PostsJsonWithHeadersAndCollectsTheAnswer) {
     request req{url::from(s.url("/query")),
                 boost::beast::http::verb::post,
                 {{"Authorization", "Basic a2V5OnNlY3JldA=="}, {"Content-Type", "application/json"}},
-                R"({"queryVariables":{"sha":"abc"}})"};
+                R"({"queryVariables":{"sha":"abc"}})",
+                {}};
     std::optional<text_response> got;
     c.fetch_text(std::move(req), 1024, [&](text_response r) { got = std::move(r); });
     run_dry(io);

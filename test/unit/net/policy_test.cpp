@@ -103,12 +103,37 @@ TEST(Policy, ASpentQuotaIsLeftToTheCaller) {
     EXPECT_EQ(p.next(status(429)).what, decision::kind::retry);
 }
 
-TEST(Policy, NotThereIsRetriedAtMostOnce) {
+attempt_report missing(unsigned s) {
+    attempt_report r = status(s);
+    r.missing = true;
+    return r;
+}
+
+TEST(Policy, MissingIsRetriedAtMostOnce) {
     auto p = with_retries(4);
-    EXPECT_EQ(p.next(status(404)).what, decision::kind::retry);
-    EXPECT_EQ(p.next(status(403)).what, decision::kind::finish);
-    EXPECT_TRUE(transfer_policy::not_there(403));
-    EXPECT_FALSE(transfer_policy::not_there(401));
+    EXPECT_EQ(p.next(missing(404)).what, decision::kind::retry);
+    EXPECT_EQ(p.next(missing(403)).what, decision::kind::finish);
+}
+
+TEST(Policy, AStatusTheRequestDoesNotCountAsMissingIsAnotherFourHundred) {
+    auto p = with_retries(4);
+    EXPECT_EQ(p.next(status(404)).what, decision::kind::finish);
+}
+
+TEST(Policy, EndingsSayWhatTheCallerMeets) {
+    const std::vector<unsigned> s3{403, 404};
+    EXPECT_EQ(ending_of({}, 200, s3), ending::delivered);
+    EXPECT_EQ(ending_of(error::http_status, 404, s3), ending::missing);
+    EXPECT_EQ(ending_of(error::http_status, 403, s3), ending::missing);
+    EXPECT_EQ(ending_of(error::http_status, 403, {}), ending::refused);
+    EXPECT_EQ(ending_of(error::http_status, 401, s3), ending::refused);
+    EXPECT_EQ(ending_of(error::http_status, 407, s3), ending::refused);
+    EXPECT_EQ(ending_of(error::proxy_refused, 403, s3), ending::refused);
+    EXPECT_EQ(ending_of(error::http_status, 404, {}), ending::failed);
+    EXPECT_EQ(ending_of(error::http_status, 410, s3), ending::failed);
+    EXPECT_EQ(ending_of(error::http_status, 500, s3), ending::failed);
+    EXPECT_EQ(ending_of(error::connect_timeout, 0, s3), ending::failed);
+    EXPECT_EQ(ending_of(error::cancelled, 0, s3), ending::failed);
 }
 
 TEST(Policy, PermanentFailuresAreNotRetried) {
@@ -184,6 +209,50 @@ TEST(Resume, WithoutRangesOrAStrongETagTheConsumerRestarts) {
         // The retry's answer is a fresh body, not a restart the consumer must be told of again.
         EXPECT_EQ(r.on_head(200, etag, ranges, ""), verdict::deliver);
     }
+}
+
+TEST(Policy, FollowsTheFiveRedirectStatusesOfGetAndHeadOnly) {
+    for (unsigned code : {301u, 302u, 303u, 307u, 308u}) {
+        EXPECT_TRUE(follows_redirect(status(code), true)) << code;
+        EXPECT_FALSE(follows_redirect(status(code), false)) << code;  // POST sees the 3xx
+    }
+    for (unsigned code : {300u, 304u, 200u, 404u}) EXPECT_FALSE(follows_redirect(status(code), true)) << code;
+}
+
+TEST(Policy, RetryAfterIsReadInSecondsUpToADay) {
+    EXPECT_EQ(parse_retry_after("0"), milliseconds{0});
+    EXPECT_EQ(parse_retry_after("120"), milliseconds{120'000});
+    EXPECT_EQ(parse_retry_after("86400"), milliseconds{86'400'000});
+    EXPECT_FALSE(parse_retry_after("86401"));
+    EXPECT_FALSE(parse_retry_after("-1"));
+    EXPECT_FALSE(parse_retry_after("1.5"));
+    EXPECT_FALSE(parse_retry_after(""));
+    EXPECT_FALSE(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"));
+}
+
+TEST(Resume, ARetryRestartsTheConsumerOnlyWhenTheBodyCannotBeResumed) {
+    resume_state resumable;
+    resumable.on_head(200, "\"e\"", "bytes", "");
+    resumable.on_body(10);
+    EXPECT_FALSE(resumable.restart_before_retry());
+    EXPECT_EQ(resumable.delivered(), 10u);
+
+    resume_state plain;
+    plain.on_head(200, "", "", "");
+    plain.on_body(10);
+    EXPECT_TRUE(plain.restart_before_retry());
+    EXPECT_EQ(plain.delivered(), 0u);
+    EXPECT_FALSE(plain.restart_before_retry());
+}
+
+TEST(Resume, ARedirectRestartsTheConsumerWheneverItHasBytes) {
+    resume_state r;
+    EXPECT_FALSE(r.restart_before_redirect());
+    r.on_head(200, "\"e\"", "bytes", "");
+    r.on_body(10);
+    EXPECT_TRUE(r.restart_before_redirect());
+    EXPECT_EQ(r.delivered(), 0u);
+    EXPECT_FALSE(r.next_request());
 }
 
 TEST(Policy, StopsWhenTheWaitingBudgetIsSpent) {

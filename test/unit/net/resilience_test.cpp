@@ -170,17 +170,35 @@ TEST(Retries, StageTimeoutsAreRetried) {
 
 class NotThere : public ::testing::TestWithParam<unsigned> {};
 
+// As the refresh asks S3: 403 and 404 say the object is not there.
+request get_missing_on_403_404(const std::string& u) {
+    request r = get(u);
+    r.missing_statuses = {403, 404};
+    return r;
+}
+
 TEST_P(NotThere, IsRetriedOnceThenReported) {
     ts::server s(plain_http());
     s.add_faults("/gone.zip", {fault::error(GetParam()), fault::error(GetParam()), fault::error(GetParam())});
     boost::asio::io_context io;
     client c(io, options_for(s));
-    const auto r = fetch(c, io, get(s.url("/gone.zip")));
+    const auto r = fetch(c, io, get_missing_on_403_404(s.url("/gone.zip")));
     EXPECT_EQ(r.result->code, error::http_status);
     EXPECT_EQ(r.result->status, GetParam());
-    EXPECT_TRUE(transfer_policy::not_there(r.result->status));
+    EXPECT_EQ(r.result->end, ending::missing);
     EXPECT_EQ(r.result->attempt, 2u);
     EXPECT_EQ(requests_for(s, "/gone.zip").size(), 2u);
+}
+
+TEST_P(NotThere, IsAnAnswerLikeAnyOtherWhereTheRequestDoesNotCountItAsMissing) {
+    ts::server s(plain_http());
+    s.add_faults("/gone.zip", {fault::error(GetParam()), fault::error(GetParam())});
+    boost::asio::io_context io;
+    client c(io, options_for(s));
+    const auto r = fetch(c, io, get(s.url("/gone.zip")));
+    EXPECT_EQ(r.result->status, GetParam());
+    EXPECT_EQ(r.result->end, GetParam() == 403 ? ending::refused : ending::failed);
+    EXPECT_EQ(requests_for(s, "/gone.zip").size(), 1u);
 }
 
 TEST_P(NotThere, ThatRetryCanFindIt) {
@@ -189,8 +207,9 @@ TEST_P(NotThere, ThatRetryCanFindIt) {
     s.add_faults("/late.zip", {fault::error(GetParam())});
     boost::asio::io_context io;
     client c(io, options_for(s));
-    const auto r = fetch(c, io, get(s.url("/late.zip")));
+    const auto r = fetch(c, io, get_missing_on_403_404(s.url("/late.zip")));
     EXPECT_TRUE(r.result->ok()) << r.result->describe();
+    EXPECT_EQ(r.result->end, ending::delivered);
     EXPECT_EQ(requests_for(s, "/late.zip").size(), 2u);
 }
 

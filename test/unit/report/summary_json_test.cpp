@@ -13,7 +13,7 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace json = boost::json;
-using ue::expected::baseline;
+using ue::jobs::baseline;
 using ue::report::artifact_status;
 using ue::report::file_status;
 using ue::report::run_summary;

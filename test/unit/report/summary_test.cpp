@@ -10,7 +10,7 @@
 namespace {
 
 using namespace std::chrono_literals;
-using ue::expected::baseline;
+using ue::jobs::baseline;
 using ue::report::artifact_result;
 using ue::report::artifact_status;
 using ue::report::file_result;

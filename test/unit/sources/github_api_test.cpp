@@ -21,7 +21,7 @@ std::string header(const net::request& r, std::string_view name) {
     return {};
 }
 
-TEST(github_urls, follow_the_documented_endpoints) {
+TEST(GithubUrls, FollowTheDocumentedEndpoints) {
     EXPECT_EQ(runs_url(api, "pytorch/pytorch", "0123abc").target,
               "/repos/pytorch/pytorch/actions/runs?head_sha=0123abc&per_page=100");
     EXPECT_EQ(jobs_url(api, "pytorch/pytorch", 123456789012).target,
@@ -33,14 +33,14 @@ TEST(github_urls, follow_the_documented_endpoints) {
     EXPECT_EQ(runs_url(api, "a/b", "x").origin(), "https://api.github.com");
 }
 
-TEST(github_urls, keep_an_enterprise_path_prefix_and_drop_its_query) {
+TEST(GithubUrls, KeepAnEnterprisePathPrefixAndDropItsQuery) {
     EXPECT_EQ(runs_url(net::url::from("https://ghe.example/api/v3/?x=1"), "o/r", "s").target,
               "/api/v3/repos/o/r/actions/runs?head_sha=s&per_page=100");
     EXPECT_EQ(commit_url(net::url::from("http://127.0.0.1:8080/gh"), "o/r", "a").text(),
               "http://127.0.0.1:8080/gh/repos/o/r/commits/a?per_page=1");
 }
 
-TEST(github_urls, percent_encode_what_could_change_the_request) {
+TEST(GithubUrls, PercentEncodeWhatCouldChangeTheRequest) {
     EXPECT_EQ(workflow_runs_url(api, "o/r", "in ductor", "release/2.5&x=#y").target,
               "/repos/o/r/actions/workflows/in%20ductor.yml/runs?branch=release%2F2.5%26x%3D%23y&event=push"
               "&status=completed&per_page=100");
@@ -48,7 +48,7 @@ TEST(github_urls, percent_encode_what_could_change_the_request) {
     EXPECT_EQ(commit_url(api, "o w/r?", "a").target, "/repos/o%20w/r%3F/commits/a?per_page=1");
 }
 
-TEST(api_request, sends_the_github_headers) {
+TEST(ApiRequest, SendsTheGithubHeaders) {
     const auto r = api_request(runs_url(api, "o/r", "s"), api, "");
     EXPECT_EQ(r.method, boost::beast::http::verb::get);
     EXPECT_EQ(header(r, "Accept"), "application/vnd.github+json");
@@ -57,7 +57,7 @@ TEST(api_request, sends_the_github_headers) {
     EXPECT_TRUE(r.body.empty());
 }
 
-TEST(api_request, sends_the_token_to_the_api_origin_only) {
+TEST(ApiRequest, SendsTheTokenToTheApiOriginOnly) {
     const std::string token = "ghp_secret";
     EXPECT_EQ(header(api_request(net::url::from("https://api.github.com/repositories/1/x?page=2"), api, token),
                      "Authorization"),
@@ -68,7 +68,7 @@ TEST(api_request, sends_the_token_to_the_api_origin_only) {
     }
 }
 
-TEST(token_from_environment, prefers_github_token_then_gh_token) {
+TEST(TokenFromEnvironment, PrefersGithubTokenThenGhToken) {
     const char* saved_github = std::getenv("GITHUB_TOKEN");
     const char* saved_gh = std::getenv("GH_TOKEN");
     const std::string github = saved_github ? saved_github : "";
@@ -85,7 +85,7 @@ TEST(token_from_environment, prefers_github_token_then_gh_token) {
     if (saved_gh) ::setenv("GH_TOKEN", gh.c_str(), 1);
 }
 
-TEST(next_link, returns_the_next_url_exactly_as_given) {
+TEST(NextLink, ReturnsTheNextUrlExactlyAsGiven) {
     EXPECT_EQ(
         next_link(R"(<https://api.github.com/repositories/1/actions/runs?head_sha=a&per_page=100&page=2>; rel="next", )"
                   R"(<https://api.github.com/repositories/1/actions/runs?head_sha=a&per_page=100&page=5>; rel="last")"),
@@ -94,14 +94,14 @@ TEST(next_link, returns_the_next_url_exactly_as_given) {
               "https://h/x?after=b,c");
 }
 
-TEST(next_link, accepts_unquoted_multiple_and_any_case_relations) {
+TEST(NextLink, AcceptsUnquotedMultipleAndAnyCaseRelations) {
     EXPECT_EQ(next_link("<https://h/a>; rel=next"), "https://h/a");
     EXPECT_EQ(next_link("<https://h/a>;REL=\"Next\""), "https://h/a");
     EXPECT_EQ(next_link(R"(<https://h/a>; title="x, rel=next"; rel="last next")"), "https://h/a");
     EXPECT_EQ(next_link(R"(<https://h/a>; rel="last", <https://h/b>; type="text/html"; rel="next")"), "https://h/b");
 }
 
-TEST(next_link, finds_nothing_without_a_next_relation) {
+TEST(NextLink, FindsNothingWithoutANextRelation) {
     EXPECT_EQ(next_link(""), std::nullopt);
     EXPECT_EQ(next_link(R"(<https://h/a>; rel="prev", <https://h/b>; rel="first")"), std::nullopt);
     EXPECT_EQ(next_link(R"(<https://h/a>; rel="nextpage")"), std::nullopt);
@@ -111,7 +111,7 @@ TEST(next_link, finds_nothing_without_a_next_relation) {
     EXPECT_EQ(next_link("<https://h/a>; rel"), std::nullopt);
 }
 
-TEST(next_link, looks_at_every_link_field_of_a_response) {
+TEST(NextLink, LooksAtEveryLinkFieldOfAResponse) {
     net::response_head head;
     head.fields = {{"Content-Type", "application/json"},
                    {"Link", R"(<https://h/p>; rel="prev")"},
@@ -139,12 +139,12 @@ json::value parse_ground(std::string_view doc) {
     return whole;
 }
 
-TEST(json_answer, gives_the_same_document_for_any_split) {
+TEST(JsonAnswer, GivesTheSameDocumentForAnySplit) {
     const auto v = parse_ground(R"({"workflow_runs":[{"id":1,"name":"inductor"}],"total_count":1})");
     EXPECT_EQ(v.at("workflow_runs").at(0).at("name"), "inductor");
 }
 
-TEST(json_answer, names_syntax_errors_with_an_offset) {
+TEST(JsonAnswer, NamesSyntaxErrorsWithAnOffset) {
     json_answer answer;
     EXPECT_FALSE(answer.feed(R"({"jobs":[)"));
     EXPECT_EQ(answer.feed("}"), jobs::error::malformed_json);
@@ -159,7 +159,7 @@ TEST(json_answer, names_syntax_errors_with_an_offset) {
     EXPECT_NE(trailing.feed("{} {}"), std::error_code());
 }
 
-TEST(json_answer, enforces_its_limits) {
+TEST(JsonAnswer, EnforcesItsLimits) {
     json_answer small({.max_bytes = 10, .max_depth = 64});
     EXPECT_FALSE(small.feed(R"({"a":)"));
     EXPECT_EQ(small.feed(R"("123456")"), jobs::error::too_large);
@@ -179,7 +179,7 @@ json::value runs_doc() {
   ]})");
 }
 
-TEST(decode_runs, keeps_what_choosing_runs_needs_and_counts_the_rest) {
+TEST(DecodeRuns, KeepsWhatChoosingRunsNeedsAndCountsTheRest) {
     runs_page page;
     std::string message;
     ASSERT_FALSE(decode_runs(runs_doc(), page, message));
@@ -192,7 +192,7 @@ TEST(decode_runs, keeps_what_choosing_runs_needs_and_counts_the_rest) {
     EXPECT_EQ(page.skipped[jobs::skip_reason::not_an_object], 1u);
 }
 
-TEST(decode_runs, refuses_another_shape) {
+TEST(DecodeRuns, RefusesAnotherShape) {
     for (const char* doc : {"[]", R"({"jobs":[]})", R"({"workflow_runs":{}})", R"({"message":"Not Found"})"}) {
         runs_page page;
         std::string message;
@@ -201,7 +201,7 @@ TEST(decode_runs, refuses_another_shape) {
     }
 }
 
-TEST(wanted_run, skips_other_workflows_other_commits_and_unrelated_events) {
+TEST(WantedRun, SkipsOtherWorkflowsOtherCommitsAndUnrelatedEvents) {
     const std::vector<std::string> wanted{"inductor", "inductor-periodic"};
     const std::string sha = "abcdef";
     workflow_run run{1, "inductor", 1, "completed", "push", "abcdef"};
@@ -224,7 +224,7 @@ TEST(wanted_run, skips_other_workflows_other_commits_and_unrelated_events) {
     EXPECT_FALSE(wanted_run(run, sha, wanted));
 }
 
-TEST(decode_jobs, gives_rows_named_after_the_run_with_their_status) {
+TEST(DecodeJobs, GivesRowsNamedAfterTheRunWithTheirStatus) {
     const workflow_run run{4242, "inductor", 2, "in_progress", "push", "aaaa"};
     const auto doc = json::parse(R"J({"total_count":4,"jobs":[
     {"id":900000000001,"run_id":4242,"run_attempt":1,"name":"cuda / test (inductor_timm, 1, 2, m)",
@@ -260,7 +260,7 @@ TEST(decode_jobs, gives_rows_named_after_the_run_with_their_status) {
               jobs::error::wrong_shape);
 }
 
-TEST(decode_commit_sha, returns_the_full_sha_in_lower_case) {
+TEST(DecodeCommitSha, ReturnsTheFullShaInLowerCase) {
     const std::string full = "0123456789ABCDEF0123456789abcdef01234567";
     std::string sha, message;
     ASSERT_FALSE(
@@ -268,7 +268,7 @@ TEST(decode_commit_sha, returns_the_full_sha_in_lower_case) {
     EXPECT_EQ(sha, "0123456789abcdef0123456789abcdef01234567");
 }
 
-TEST(decode_commit_sha, refuses_a_sha_that_is_not_the_prefix_or_not_one) {
+TEST(DecodeCommitSha, RefusesAShaThatIsNotThePrefixOrNotOne) {
     std::string sha, message;
     const std::string full = "0123456789abcdef0123456789abcdef01234567";
     EXPECT_EQ(decode_commit_sha(json::parse(R"({"sha":")" + full + "\"}"), "fff", sha, message),
@@ -281,7 +281,7 @@ TEST(decode_commit_sha, refuses_a_sha_that_is_not_the_prefix_or_not_one) {
     EXPECT_TRUE(sha.empty());
 }
 
-TEST(first_completed_sha, passes_over_runs_still_in_progress) {
+TEST(FirstCompletedSha, PassesOverRunsStillInProgress) {
     const std::string a(40, 'a'), b(40, 'b');
     runs_page page;
     page.runs = {{3, "inductor", 1, "in_progress", "push", a},
@@ -292,7 +292,7 @@ TEST(first_completed_sha, passes_over_runs_still_in_progress) {
     EXPECT_EQ(first_completed_sha(page), std::nullopt);
 }
 
-TEST(is_full_sha, wants_forty_hex_digits) {
+TEST(IsFullSha, WantsFortyHexDigits) {
     EXPECT_TRUE(is_full_sha("0123456789abcdefABCDEF0123456789abcdef01"));
     EXPECT_FALSE(is_full_sha("0123456789abcdefABCDEF0123456789abcdef0"));
     EXPECT_FALSE(is_full_sha("0123456789abcdefABCDEF0123456789abcdef0g"));

@@ -20,12 +20,12 @@ net::response_head head(std::vector<std::pair<std::string, std::string>> fields)
 
 std::string reset_in(seconds s) { return std::to_string(1795543200 + s.count()); }
 
-TEST(utc_text, is_readable) {
+TEST(UtcText, IsReadable) {
     EXPECT_EQ(utc_text(now), "2026-11-24 18:00:00 UTC");
     EXPECT_EQ(utc_text(now + seconds(3723)), "2026-11-24 19:02:03 UTC");
 }
 
-TEST(rate_limit_policy, leaves_other_statuses_alone) {
+TEST(RateLimitPolicy, LeavesOtherStatusesAlone) {
     rate_limit_policy policy;
     for (unsigned status : {200u, 401u, 404u, 422u, 500u, 502u}) {
         EXPECT_EQ(policy.next(status, head({{"x-ratelimit-remaining", "0"}, {"retry-after", "1"}}), "", now).what,
@@ -34,7 +34,7 @@ TEST(rate_limit_policy, leaves_other_statuses_alone) {
     }
 }
 
-TEST(rate_limit_policy, a_403_that_is_not_about_limits_is_a_refusal) {
+TEST(RateLimitPolicy, A403ThatIsNotAboutLimitsIsARefusal) {
     rate_limit_policy policy;
     const auto v =
         policy.next(403, head({{"x-ratelimit-remaining", "4999"}, {"x-ratelimit-reset", reset_in(seconds(99))}}),
@@ -42,7 +42,7 @@ TEST(rate_limit_policy, a_403_that_is_not_about_limits_is_a_refusal) {
     EXPECT_EQ(v.what, kind::not_limited);
 }
 
-TEST(rate_limit_policy, waits_for_a_reset_less_than_a_minute_away) {
+TEST(RateLimitPolicy, WaitsForAResetLessThanAMinuteAway) {
     for (unsigned status : {403u, 429u}) {
         rate_limit_policy policy;
         const auto v = policy.next(
@@ -53,7 +53,7 @@ TEST(rate_limit_policy, waits_for_a_reset_less_than_a_minute_away) {
     }
 }
 
-TEST(rate_limit_policy, gives_up_on_a_reset_an_hour_away_naming_the_time) {
+TEST(RateLimitPolicy, GivesUpOnAResetAnHourAwayNamingTheTime) {
     rate_limit_policy policy;
     const auto v =
         policy.next(403, head({{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", reset_in(seconds(3600))}}),
@@ -62,7 +62,7 @@ TEST(rate_limit_policy, gives_up_on_a_reset_an_hour_away_naming_the_time) {
     EXPECT_EQ(v.message, "rate limit exhausted until 2026-11-24 19:00:01 UTC (in 61 min)");
 }
 
-TEST(rate_limit_policy, a_reset_already_past_waits_one_second) {
+TEST(RateLimitPolicy, AResetAlreadyPastWaitsOneSecond) {
     rate_limit_policy policy;
     const auto v = policy.next(
         429, head({{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", reset_in(seconds(-30))}}), "", now);
@@ -70,7 +70,7 @@ TEST(rate_limit_policy, a_reset_already_past_waits_one_second) {
     EXPECT_EQ(v.delay, milliseconds(1000));
 }
 
-TEST(rate_limit_policy, gives_up_when_the_reset_does_not_come) {
+TEST(RateLimitPolicy, GivesUpWhenTheResetDoesNotCome) {
     rate_limit_policy policy({.reset_waits = 2});
     const auto h = head({{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", reset_in(seconds(5))}});
     EXPECT_EQ(policy.next(403, h, "", now).what, kind::wait);
@@ -80,14 +80,14 @@ TEST(rate_limit_policy, gives_up_when_the_reset_does_not_come) {
     EXPECT_EQ(v.message, "rate limit still exhausted after 2 waits, until 2026-11-24 18:00:06 UTC (in 6 s)");
 }
 
-TEST(rate_limit_policy, exhausted_without_a_reset_gives_up) {
+TEST(RateLimitPolicy, ExhaustedWithoutAResetGivesUp) {
     rate_limit_policy policy;
     const auto v = policy.next(403, head({{"x-ratelimit-remaining", "0"}}), "", now);
     EXPECT_EQ(v.what, kind::give_up);
     EXPECT_EQ(v.message, "rate limit exhausted, with no reset time given");
 }
 
-TEST(rate_limit_policy, honours_retry_after_before_the_reset) {
+TEST(RateLimitPolicy, HonoursRetryAfterBeforeTheReset) {
     rate_limit_policy policy;
     auto v = policy.next(
         403,
@@ -100,7 +100,7 @@ TEST(rate_limit_policy, honours_retry_after_before_the_reset) {
     EXPECT_EQ(v.message, "rate limit exhausted until 2026-11-24 18:02:00 UTC (in 2 min)");
 }
 
-TEST(rate_limit_policy, backs_off_from_a_secondary_limit_exponentially_and_bounded) {
+TEST(RateLimitPolicy, BacksOffFromASecondaryLimitExponentiallyAndBounded) {
     rate_limit_policy policy;
     const auto h = head({{"x-ratelimit-remaining", "4000"}});
     const std::string body = R"({"message":"You have exceeded a secondary rate limit. Please wait..."})";
@@ -115,7 +115,7 @@ TEST(rate_limit_policy, backs_off_from_a_secondary_limit_exponentially_and_bound
     EXPECT_EQ(v.message, "secondary rate limit still in force after 3 waits");
 }
 
-TEST(rate_limit_policy, ignores_unreadable_numbers) {
+TEST(RateLimitPolicy, IgnoresUnreadableNumbers) {
     rate_limit_policy policy;
     // A Retry-After that is not a number of seconds, and a reset that is not a number: a secondary limit.
     const auto v = policy.next(429,

@@ -55,9 +55,9 @@ std::string jobs_target(std::uint64_t run) {
     return fmt::format("/repos/o/r/actions/runs/{}/jobs?filter=all&per_page=100", run);
 }
 
-class github : public ::testing::Test {
+class GithubSource : public ::testing::Test {
 protected:
-    github() {
+    GithubSource() {
         net::client_options options;
         options.tls.ca_file = server_.ca_file().string();
         options.timeouts = net::deadlines::all(std::chrono::milliseconds(10'000));
@@ -133,7 +133,7 @@ protected:
     std::vector<std::string> notices_;
 };
 
-TEST_F(github, rows_follow_link_cursors_skip_decoys_and_keep_job_status) {
+TEST_F(GithubSource, RowsFollowLinkCursorsSkipDecoysAndKeepJobStatus) {
     // Page links carry opaque cursors: building `&page=2` would get the server's 404.
     const std::string runs_page2 =
         "/repositories/9/actions/runs?head_sha=" + sha + "&per_page=100&after=Y3Vyc29yOjE%3D";
@@ -183,7 +183,7 @@ TEST_F(github, rows_follow_link_cursors_skip_decoys_and_keep_job_status) {
     expect_headers(server_, true);
 }
 
-TEST_F(github, a_commit_without_wanted_runs_gives_no_rows) {
+TEST_F(GithubSource, ACommitWithoutWantedRunsGivesNoRows) {
     server_.add_response("GET", runs_target, 200, runs_body({run_json(7, "lint", "push")}));
     const auto answer = rows();
     ASSERT_TRUE(answer.ok()) << answer.message;
@@ -191,7 +191,7 @@ TEST_F(github, a_commit_without_wanted_runs_gives_no_rows) {
     EXPECT_EQ(targets(server_), std::vector<std::string>{runs_target});
 }
 
-TEST_F(github, the_token_never_leaves_the_api_origin) {
+TEST_F(GithubSource, TheTokenNeverLeavesTheApiOrigin) {
     // A Link to another origin, and a redirect there: both followed, neither with the token.
     testing::server_options plain;
     plain.tls = false;
@@ -212,7 +212,7 @@ TEST_F(github, the_token_never_leaves_the_api_origin) {
     expect_headers(other, false);
 }
 
-TEST_F(github, waits_for_a_rate_limit_reset_two_seconds_away) {
+TEST_F(GithubSource, WaitsForARateLimitResetTwoSecondsAway) {
     server_.add_response("GET", runs_target, 403, R"({"message":"API rate limit exceeded"})",
                          {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", std::to_string(epoch + 2)}});
     // The answer changes while the call waits, as GitHub's does at the reset.
@@ -229,7 +229,7 @@ TEST_F(github, waits_for_a_rate_limit_reset_two_seconds_away) {
     expect_headers(server_, true);
 }
 
-TEST_F(github, gives_up_on_a_rate_limit_an_hour_away_naming_the_reset) {
+TEST_F(GithubSource, GivesUpOnARateLimitAnHourAwayNamingTheReset) {
     server_.add_response("GET", runs_target, 429, R"({"message":"API rate limit exceeded"})",
                          {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", std::to_string(epoch + 3600)}});
     settings_.token.clear();
@@ -242,7 +242,7 @@ TEST_F(github, gives_up_on_a_rate_limit_an_hour_away_naming_the_reset) {
     expect_headers(server_, false);
 }
 
-TEST_F(github, a_rate_limit_wait_ends_at_once_when_cancelled) {
+TEST_F(GithubSource, ARateLimitWaitEndsAtOnceWhenCancelled) {
     server_.add_response("GET", runs_target, 403, R"({"message":"API rate limit exceeded"})",
                          {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", std::to_string(epoch + 50)}});
     settings_.canceller = std::make_shared<wait_canceller>();
@@ -260,7 +260,7 @@ TEST_F(github, a_rate_limit_wait_ends_at_once_when_cancelled) {
     EXPECT_EQ(server_.requests().size(), 1u);
 }
 
-TEST_F(github, backs_off_from_a_secondary_rate_limit) {
+TEST_F(GithubSource, BacksOffFromASecondaryRateLimit) {
     settings_.rate_limits.secondary_wait = std::chrono::milliseconds(10);
     server_.add_response("GET", runs_target, 403, R"({"message":"You have exceeded a secondary rate limit."})",
                          {{"x-ratelimit-remaining", "4990"}});
@@ -275,7 +275,7 @@ TEST_F(github, backs_off_from_a_secondary_rate_limit) {
     EXPECT_NE(notices_[1].find("secondary rate limit, waiting 1 s"), std::string::npos) << notices_[1];
 }
 
-TEST_F(github, refused_credentials_fail_without_showing_them) {
+TEST_F(GithubSource, RefusedCredentialsFailWithoutShowingThem) {
     server_.add_response("GET", runs_target, 401, R"({"message":"Bad credentials"})");
     auto answer = rows();
     EXPECT_EQ(answer.code, error::authentication_refused);
@@ -289,7 +289,7 @@ TEST_F(github, refused_credentials_fail_without_showing_them) {
     expect_no_token_in(answer.message);
 }
 
-TEST_F(github, a_malformed_answer_fails_naming_the_url) {
+TEST_F(GithubSource, AMalformedAnswerFailsNamingTheUrl) {
     server_.add_response("GET", runs_target, 200, R"({"workflow_runs":[{"id":1,)");
     auto answer = rows();
     EXPECT_EQ(answer.code, jobs::error::malformed_json);
@@ -301,7 +301,7 @@ TEST_F(github, a_malformed_answer_fails_naming_the_url) {
     EXPECT_NE(answer.message.find("workflow_runs"), std::string::npos) << answer.message;
 }
 
-TEST_F(github, a_failing_jobs_listing_fails_the_rows_after_the_others_end) {
+TEST_F(GithubSource, AFailingJobsListingFailsTheRowsAfterTheOthersEnd) {
     server_.add_response("GET", runs_target, 200,
                          runs_body({run_json(1, "inductor", "push"), run_json(2, "inductor", "push")}));
     server_.add_response("GET", jobs_target(1), 500, "oops");
@@ -313,7 +313,7 @@ TEST_F(github, a_failing_jobs_listing_fails_the_rows_after_the_others_end) {
     EXPECT_EQ(server_.requests().size(), 3u);
 }
 
-TEST_F(github, a_link_loop_is_bounded) {
+TEST_F(GithubSource, ALinkLoopIsBounded) {
     settings_.max_pages = 3;
     server_.add_response("GET", runs_target, 200, runs_body({}), link_next(server_.url(runs_target)));
     const auto answer = rows();
@@ -321,7 +321,7 @@ TEST_F(github, a_link_loop_is_bounded) {
     EXPECT_EQ(server_.requests().size(), 3u);
 }
 
-TEST_F(github, resolves_a_short_sha) {
+TEST_F(GithubSource, ResolvesAShortSha) {
     server_.add_response("GET", "/repos/o/r/commits/0123456?per_page=1", 200,
                          R"({"sha":")" + sha + R"(","commit":{"message":"x"},"files":[{"filename":"a"}]})");
     const auto answer = resolve("0123456");
@@ -331,7 +331,7 @@ TEST_F(github, resolves_a_short_sha) {
     expect_headers(server_, true);
 }
 
-TEST_F(github, an_unknown_short_sha_is_a_clear_error) {
+TEST_F(GithubSource, AnUnknownShortShaIsAClearError) {
     for (unsigned status : {404u, 422u}) {
         server_.add_response("GET", "/repos/o/r/commits/fff0?per_page=1", status, R"({"message":"No commit found"})");
         const auto answer = resolve("fff0");
@@ -340,7 +340,7 @@ TEST_F(github, an_unknown_short_sha_is_a_clear_error) {
     }
 }
 
-TEST_F(github, latest_is_the_newest_completed_push_run) {
+TEST_F(GithubSource, LatestIsTheNewestCompletedPushRun) {
     const std::string target =
         "/repos/o/r/actions/workflows/inductor.yml/runs?branch=main&event=push&status=completed&per_page=100";
     const std::string newer(40, 'b');
@@ -357,7 +357,7 @@ TEST_F(github, latest_is_the_newest_completed_push_run) {
     expect_headers(server_, true);
 }
 
-TEST_F(github, latest_without_a_completed_run_is_an_error) {
+TEST_F(GithubSource, LatestWithoutACompletedRunIsAnError) {
     server_.add_response("GET", "/repos/o/r/actions/workflows/inductor.yml/runs", 200, runs_body({}));
     const auto answer = latest("inductor", "main");
     EXPECT_EQ(answer.code, error::no_completed_run);

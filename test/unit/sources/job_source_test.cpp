@@ -24,7 +24,7 @@ std::string header(const net::request& r, std::string_view name) {
     return {};
 }
 
-TEST(make_request, clickhouse_adds_format_json_unless_a_format_is_given) {
+TEST(MakeRequest, ClickhouseAddsFormatJsonUnlessAFormatIsGiven) {
     EXPECT_EQ(make_request(clickhouse("https://ch.example/query")).target.target, "/query?format=JSON");
     EXPECT_EQ(make_request(clickhouse("https://ch.example/q?x=1")).target.target, "/q?x=1&format=JSON");
     EXPECT_EQ(make_request(clickhouse("https://ch.example/q?format=JSONEachRow")).target.target,
@@ -33,7 +33,7 @@ TEST(make_request, clickhouse_adds_format_json_unless_a_format_is_given) {
     EXPECT_EQ(make_request(clickhouse("https://ch.example/q?informat=1")).target.target, "/q?informat=1&format=JSON");
 }
 
-TEST(make_request, clickhouse_posts_query_variables_with_basic_auth) {
+TEST(MakeRequest, ClickhousePostsQueryVariablesWithBasicAuth) {
     auto q = clickhouse("https://ch.example/query");
     q.key_id = "Aladdin";
     q.key_secret = "open sesame";
@@ -45,11 +45,11 @@ TEST(make_request, clickhouse_posts_query_variables_with_basic_auth) {
     EXPECT_EQ(header(r, "Content-Type"), "application/json");
 }
 
-TEST(make_request, clickhouse_without_credentials_sends_no_authorization) {
+TEST(MakeRequest, ClickhouseWithoutCredentialsSendsNoAuthorization) {
     EXPECT_EQ(header(make_request(clickhouse("https://ch.example/query")), "Authorization"), "");
 }
 
-TEST(make_request, base64_pads_every_length) {
+TEST(MakeRequest, Base64PadsEveryLength) {
     auto q = clickhouse("https://ch.example/query");
     q.key_secret = "";
     for (const auto& [id, expected] : std::vector<std::pair<std::string, std::string>>{
@@ -59,7 +59,7 @@ TEST(make_request, base64_pads_every_length) {
     }
 }
 
-TEST(make_request, rockset_posts_parameters_without_credentials) {
+TEST(MakeRequest, RocksetPostsParametersWithoutCredentials) {
     query q = clickhouse("https://lambda.example/run?x=1");
     q.kind = query_kind::rockset;
     q.key_id = "unused";
@@ -70,7 +70,7 @@ TEST(make_request, rockset_posts_parameters_without_credentials) {
     EXPECT_EQ(header(r, "Authorization"), "");
 }
 
-class jobs_file : public ::testing::Test {
+class JobsFile : public ::testing::Test {
 protected:
     std::filesystem::path write(const std::string& content) {
         std::ofstream(path_, std::ios::binary) << content;
@@ -82,7 +82,7 @@ protected:
                                    ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".json");
 };
 
-TEST_F(jobs_file, reads_every_shape) {
+TEST_F(JobsFile, ReadsEveryShape) {
     const std::string row = R"({"workflowName":"inductor","jobName":"j","id":"5","runAttempt":1,"workflowId":9})";
     for (const auto& doc : {"[" + row + "]", R"({"data":[)" + row + "]}", R"({"results":[)" + row + "]}"}) {
         const auto answer = read_jobs_file(write(doc));
@@ -92,21 +92,21 @@ TEST_F(jobs_file, reads_every_shape) {
     }
 }
 
-TEST_F(jobs_file, counts_incomplete_rows) {
+TEST_F(JobsFile, CountsIncompleteRows) {
     const auto answer = read_jobs_file(write(R"([{"workflowName":"inductor","jobName":"j","id":5}])"));
     ASSERT_TRUE(answer.ok()) << answer.message;
     EXPECT_TRUE(answer.rows.empty());
     EXPECT_EQ(answer.skipped.total(), 1u);
 }
 
-TEST_F(jobs_file, malformed_json_names_the_file) {
+TEST_F(JobsFile, MalformedJsonNamesTheFile) {
     const auto answer = read_jobs_file(write(R"({"data": [)"));
     EXPECT_FALSE(answer.ok());
     EXPECT_NE(answer.message.find(path_.string()), std::string::npos) << answer.message;
     EXPECT_NE(answer.message.find("malformed job rows"), std::string::npos) << answer.message;
 }
 
-TEST(read_jobs_file, a_missing_file_is_unreadable) {
+TEST(ReadJobsFile, AMissingFileIsUnreadable) {
     const auto answer = read_jobs_file("/nonexistent/jobs.json");
     EXPECT_EQ(answer.code, error::unreadable_jobs_file);
     EXPECT_NE(answer.message.find("/nonexistent/jobs.json"), std::string::npos);

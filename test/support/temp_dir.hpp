@@ -8,14 +8,14 @@
 #include <stdexcept>
 #include <string>
 
-namespace ue::expected::testing {
+namespace ue::test {
 
 // A fresh directory under $TMPDIR (or /tmp), removed with everything in it at scope exit.
 class temp_dir {
 public:
     temp_dir() {
         const char* base = std::getenv("TMPDIR");
-        std::string pattern = std::string(base && *base ? base : "/tmp") + "/ue-expected-XXXXXX";
+        std::string pattern = std::string(base && *base ? base : "/tmp") + "/ue-test-XXXXXX";
         if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
         path_ = pattern;
     }
@@ -48,4 +48,4 @@ inline std::string read_text(const std::filesystem::path& path) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-}  // namespace ue::expected::testing
+}  // namespace ue::test

@@ -2,6 +2,7 @@
 
 #include "job_rows.hpp"
 #include "cache_writer.hpp"
+#include "failure_tally.hpp"
 #include "file_writer.hpp"
 #include "progress_ticker.hpp"
 #include "run_record.hpp"
@@ -120,13 +121,11 @@ private:
         if (first_error_.empty()) first_error_ = line;
     }
     void raise(exit_code code) { code_ = combine(code_, code); }
-    // A failed transfer, said in full the first time its cause is met. A host-wide failure (an
-    // untrusted certificate, a refusing proxy, an unreachable host) ends every transfer alike: its
-    // repeats are only counted, and said once at the end (summarize), so that 80 artifacts do not
-    // make 80 identical lines. An answer from the server (an HTTP status) is about its artifact and
-    // always said. --summary-json lists every artifact either way.
+    // A host-wide failure (an untrusted certificate, a refusing proxy, an unreachable host) ends
+    // every transfer alike: said once, its repeats counted. An answer from the server (an HTTP
+    // status) is about its artifact and always said. --summary-json lists every artifact.
     void report_failure(const std::string& where, const net::outcome& result) {
-        if (result.status == 0 && repeated_causes_[result.cause()]++ > 0) return;
+        if (result.status == 0 && !transfer_failures_.first(result.cause())) return;
         error(fmt::format("{}: {}", where, result.describe()));
     }
     void summarize(clock::duration elapsed);
@@ -142,8 +141,10 @@ private:
         if (suites_open_ == 0 && writes_pending_ == 0) stop();
     }
     std::size_t suites_open_ = 0;
-    std::size_t writes_pending_ = 0;                      // expected files handed to the file writer, not yet reported
-    std::map<std::string, std::size_t> repeated_causes_;  // transfer failures by outcome::cause()
+    std::size_t writes_pending_ = 0;                       // expected files handed to the file writer, not yet reported
+    failure_tally transfer_failures_{"artifacts failed"};  // by outcome::cause()
+    // By the system's word for why (ENOSPC, EROFS, EACCES, EDQUOT...), which names no file.
+    failure_tally write_failures_{"expected files could not be written"};
 
     const config& settings_;
     std::ostream& out_;
@@ -321,8 +322,10 @@ void refresh::start_suite(suite_state& suite) {
         std::optional<expected::schema> current;
         if (existing.value()) {
             current = existing.value()->schema;
-            if (!current)
-                warn(fmt::format("{} has no `name` column: not a schema, using the default columns", path.string()));
+            if (!current) {
+                warn(fmt::format("{} has no `name` column: not a schema, using {}", path.string(),
+                                 requested ? "the --columns" : "the default columns"));
+            }
         }
         suite.run.tables().add_phase(phase, expected::resolve_schema(current, requested));
         suite.existing.emplace(phase, std::move(existing.value()));
@@ -502,7 +505,7 @@ void refresh::write_phase(suite_state& suite, report::file_result file) {
         [this, complete, file = std::move(file), changes = std::move(changes)](auto replaced) mutable {
             --writes_pending_;
             if (!replaced) {
-                error(replaced.error().message);
+                if (write_failures_.first(replaced.error().code.message())) error(replaced.error().message);
                 file.status = report::file_status::failed;
                 file.reason = replaced.error().message;
                 raise(exit_code::incomplete);
@@ -518,8 +521,8 @@ void refresh::write_phase(suite_state& suite, report::file_result file) {
 
 void refresh::summarize(clock::duration elapsed) {
     progress_.stop();
-    for (const auto& [cause, times] : repeated_causes_) {
-        if (times > 1) error(fmt::format("{} more artifacts failed the same way: {}", times - 1, cause));
+    for (const auto* tally : {&transfer_failures_, &write_failures_}) {
+        for (const auto& line : tally->repeats()) error(line);
     }
     if (cache_writer_) {
         const auto stored = cache_writer_->finish();

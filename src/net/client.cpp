@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <random>
 #include <set>
 
@@ -47,12 +48,6 @@ std::string exception_text(const std::exception_ptr& e) {
 
 std::string default_user_agent() { return std::string("update-expected/") + UE_VERSION; }
 
-std::optional<std::string_view> response_head::field(std::string_view name) const {
-    for (const auto& [k, v] : fields)
-        if (beast::iequals(k, name)) return std::string_view(v);
-    return std::nullopt;
-}
-
 // The queue and the limit (at most `concurrency` transfers in flight, FIFO), and each transfer's
 // attempt loop. The pool keeps the connections, exchange.cpp reads one answer, routing.cpp decides
 // where a request goes, policy.cpp decides what happens after an attempt.
@@ -74,6 +69,14 @@ struct client::impl {
     void pump();
     void cancel();
     asio::awaitable<void> run(std::shared_ptr<transfer> t);
+    // Once a transfer ended in a way that every transfer to its pool key would (ends_the_host), the
+    // others end at once with that outcome: queued ones without an attempt, running ones before
+    // their next attempt (a backoff wait is cut short).
+    void host_failed(const transfer& t);
+    // Copies the failure of the transfer's host into its outcome, when there is one.
+    bool adopt_host_failure(transfer& t);
+    // Ends a transfer that never started with its host's failure.
+    void end_unstarted(std::shared_ptr<transfer> t);
     asio::awaitable<attempt_report> attempt(transfer& t);
 
     // Declaration order is destruction order in reverse: pooled connections go before the registry
@@ -86,6 +89,7 @@ struct client::impl {
     detail::pool connections;
     std::deque<std::shared_ptr<transfer>> queue;
     std::set<transfer*> running;
+    std::map<std::string, outcome> failed_hosts;  // by pool key: the outcome that showed it
     // One backoff jitter source for all transfers: seeding one per transfer from random_device
     // (a system call each) showed in profiles of many small transfers.
     std::minstd_rand jitter{std::random_device{}()};
@@ -96,6 +100,8 @@ void client::impl::submit(std::shared_ptr<transfer> t) {
     if (cancelled) {
         t->out.code = error::cancelled;
         asio::post(io, [this, t] { finish(*t); });
+    } else if (failed_hosts.contains(t->origin)) {
+        end_unstarted(std::move(t));
     } else if (stats.in_flight < opt.concurrency) {
         start(std::move(t));
     } else {
@@ -133,9 +139,44 @@ void client::impl::finish(transfer& t) {
     }
     ++stats.transfers_finished;
     t.out.end = ending_of(t.out.code, t.out.status, t.missing_statuses);
+    if (ends_the_host(t.out)) host_failed(t);
     pump();
     const auto done = std::move(t.done);
     done(t.out);
+}
+
+void client::impl::host_failed(const transfer& t) {
+    if (!failed_hosts.emplace(t.origin, t.out).second) return;
+    for (transfer* other : running)
+        if (other->origin == t.origin && other->backing_off) other->wait.cancel();
+    std::deque<std::shared_ptr<transfer>> kept;
+    for (auto& queued : queue) {
+        if (queued->origin == t.origin) {
+            end_unstarted(std::move(queued));
+        } else {
+            kept.push_back(std::move(queued));
+        }
+    }
+    queue = std::move(kept);
+}
+
+// The copy keeps what makes the failure the same one (outcome::cause()) and the transfer's own URL.
+bool client::impl::adopt_host_failure(transfer& t) {
+    const auto it = failed_hosts.find(t.origin);
+    if (it == failed_hosts.end()) return false;
+    const outcome& seen = it->second;
+    t.out.code = seen.code;
+    t.out.where = seen.where;
+    t.out.detail = seen.detail;
+    t.out.proxy_status = seen.proxy_status;
+    t.out.status = 0;
+    return true;
+}
+
+void client::impl::end_unstarted(std::shared_ptr<transfer> t) {
+    adopt_host_failure(*t);
+    t->out.attempt = 0;
+    asio::post(io, [this, t] { finish(*t); });
 }
 
 void client::impl::pump() {
@@ -162,6 +203,7 @@ void client::impl::cancel() {
 asio::awaitable<void> client::impl::run(std::shared_ptr<transfer> t) {
     const bool get_or_head = t->wire.method() == http::verb::get || t->wire.method() == http::verb::head;
     for (;;) {
+        if (adopt_host_failure(*t)) break;
         const attempt_report rep = co_await attempt(*t);
         if (!cancelled && follows_redirect(rep, get_or_head)) {
             if (detail::follow_redirect(*t, opt.env, opt.max_redirects)) continue;
@@ -170,15 +212,18 @@ asio::awaitable<void> client::impl::run(std::shared_ptr<transfer> t) {
         const decision d = t->policy.next(rep);
         if (d.what == decision::kind::finish || cancelled) break;
         if (t->resume.restart_before_retry()) t->restart_consumer();
-        if (d.delay.count() > 0) {
+        if (d.delay.count() > 0 && !failed_hosts.contains(t->origin)) {
             boost::system::error_code ec;
+            t->backing_off = true;
             t->wait.expires_after(d.delay);
             co_await t->wait.async_wait(redirect_error(use_awaitable, ec));
+            t->backing_off = false;
         }
         if (cancelled) {
             t->out.code = error::cancelled;
             break;
         }
+        if (adopt_host_failure(*t)) break;
         t->out.attempt = t->policy.attempt();
     }
     // `url` stays the request's; where the chain ended is worth saying when that is somewhere else.
@@ -193,6 +238,7 @@ asio::awaitable<attempt_report> client::impl::attempt(transfer& t) {
     attempt_report rep;
     t.out.code.clear();
     t.out.status = 0;
+    t.out.proxy_status = 0;
     t.out.body_excerpt.clear();
     t.out.detail.clear();
     t.out.where = stage::queued;
@@ -218,7 +264,7 @@ asio::awaitable<attempt_report> client::impl::attempt(transfer& t) {
         ++stats.connections_reused;
     } else if (!cancelled) {
         conn = connection::create(io.get_executor(), t.target, t.proxy, env());
-        ec = co_await conn->open(t.out.where, t.out.detail, t.out.status);
+        ec = co_await conn->open(t.out.where, t.out.detail, t.out.proxy_status);
     }
     if (!ec && !cancelled) {
         const detail::exchange_env ex{opt.timeouts, opt.chunk_size, stats};

@@ -62,7 +62,7 @@ void connection::close() {
 
 asio::awaitable<std::error_code> connection::open(stage& where, std::string& detail, unsigned& status) {
     const std::error_code ec = co_await reach(where, detail, status);
-    if (ec && proxy_ && detail.empty()) detail = "via proxy " + proxy_->redacted();
+    if (ec && proxy_ && detail.empty()) detail = "via proxy " + proxy_->authority();
     co_return ec;
 }
 
@@ -84,10 +84,29 @@ asio::awaitable<std::error_code> connection::tunnel(unsigned& status) {
     if (ec == beast::error::timeout) co_return error::connect_timeout;
     if (ec) co_return ec;
     status = reply.get().result_int();
+    proxy_reason_ = std::string(reply.get().reason());
     // The tunnel carries TLS from here on; nothing may sit in our buffer, the proxy sent its answer only.
     if (status / 100 != 2 || buffer_.size() != 0) co_return error::proxy_refused;
     status = 0;
     co_return std::error_code{};
+}
+
+// Whatever went wrong between CONNECT and the proxy's answer is the proxy's doing: said so, naming
+// the proxy by host and port only (its URL may hold a password) and the target it would not reach.
+std::string connection::tunnel_failure(std::error_code ec, unsigned status) const {
+    const std::string who = "proxy " + proxy_->authority();
+    const std::string what = "CONNECT " + target_authority_;
+    if (ec == error::proxy_refused && status != 0) {
+        std::string line = fmt::format("{} answered {} {} to {}", who, status, proxy_reason_, what);
+        if (status == 401 || status == 407) line += ": check the user and password in HTTPS_PROXY or ALL_PROXY";
+        return line;
+    }
+    if (ec == error::proxy_refused) return fmt::format("{} sent bytes after its answer to {}", who, what);
+    if (ec == error::connect_timeout) return fmt::format("{} did not answer {} in time", who, what);
+    if (ec == std::error_code(make_error_code(asio::error::eof)) || ec == std::errc::connection_reset ||
+        ec == std::error_code(beast::http::make_error_code(beast::http::error::end_of_stream)))
+        return fmt::format("{} closed the connection before answering {}", who, what);
+    return fmt::format("{} gave no usable answer to {}: {}", who, what, ec.message());
 }
 
 asio::awaitable<std::error_code> connection::reach(stage& where, std::string& detail, unsigned& status) {
@@ -124,11 +143,7 @@ asio::awaitable<std::error_code> connection::reach(stage& where, std::string& de
     if (proxy_) {
         where = stage::tunnel;
         if (const std::error_code tunnel_ec = co_await tunnel(status)) {
-            if (tunnel_ec == error::proxy_refused)
-                detail = status != 0
-                             ? fmt::format("proxy {} answered {} to CONNECT {}", proxy_->redacted(), status,
-                                           target_authority_)
-                             : fmt::format("proxy {} sent bytes after its answer to CONNECT", proxy_->redacted());
+            detail = tunnel_failure(tunnel_ec, status);
             co_return tunnel_ec;
         }
     }

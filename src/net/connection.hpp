@@ -52,9 +52,10 @@ public:
 
     // Resolve, connect, (https through a proxy) CONNECT tunnel and (https) handshake, each under its
     // deadline (the tunnel under the connect deadline: it is part of reaching the host). Sets `where`
-    // to the stage it reached; `detail` to OpenSSL's reason for a refused certificate, or to the
-    // (redacted) proxy for any failure on the way through one; `status` to the proxy's answer when it
-    // refused the tunnel (error::proxy_refused). Call once.
+    // to the stage it reached; `detail` to OpenSSL's reason for a refused certificate, or, for any
+    // failure on the way through a proxy, to a line that names the proxy (host and port, never its
+    // userinfo) and what it did; `status` to the proxy's answer when it refused the tunnel
+    // (error::proxy_refused). Call once.
     asio::awaitable<std::error_code> open(stage& where, std::string& detail, unsigned& status);
 
     // Polite end of a TLS connection the server will not keep (close_notify both ways), bounded by
@@ -69,11 +70,13 @@ private:
     connection(asio::any_io_executor ex, const url& where, const std::optional<url>& proxy, connection_env env);
     asio::awaitable<std::error_code> reach(stage& where, std::string& detail, unsigned& status);
     asio::awaitable<std::error_code> tunnel(unsigned& status);
+    std::string tunnel_failure(std::error_code ec, unsigned status) const;
 
     connection_env env_;
     std::string origin_;
     std::string target_authority_;  // "host:port" of the origin, for CONNECT
     std::optional<url> proxy_;
+    std::string proxy_reason_;  // the reason phrase of the proxy's answer to CONNECT
     std::string host_;
     std::string port_;
     std::string tls_host_;    // the origin's host: SNI and certificate check, also through a tunnel

@@ -67,6 +67,8 @@ namespace {
 
 // The outcome's verdict and detail: `HTTP 404 "NoSuchKey..."`, `connection refused (via proxy ...)`.
 std::string verdict(const outcome& o) {
+    // A proxy's failure is said as the proxy's: its line names the proxy and what it did.
+    if (!o.detail.empty() && (o.where == stage::tunnel || o.code == error::proxy_refused)) return o.detail;
     std::string what;
     if (!o.code) {
         what = fmt::format("HTTP {} ok", o.status);

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <optional>
+#include <string>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -90,6 +93,15 @@ asio::awaitable<std::error_code> read_sized_body(Stream& s, connection& c, trans
     co_return std::error_code{};
 }
 
+// A plain http request goes to the proxy itself, so its answer may be the proxy's own: a 407, or any
+// answer with Proxy-Authenticate. Then the line that says so, naming the proxy; else nullopt.
+std::optional<std::string> proxy_refusal(const transfer& t, const response_head& head, std::string_view reason) {
+    if (!t.proxy || t.target.tls() || (head.status != 407 && !head.field("proxy-authenticate"))) return std::nullopt;
+    return fmt::format("proxy {} answered {} {} to {} {}: check the user and password in http_proxy or ALL_PROXY",
+                       t.proxy->authority(), head.status, reason, std::string_view(t.wire.method_string()),
+                       t.target.redacted());
+}
+
 }  // namespace
 
 template <class Stream>
@@ -124,9 +136,19 @@ asio::awaitable<std::error_code> exchange(Stream& s, connection& c, transfer& t,
         std::uint64_t n = 0;  // the parser already rejected malformed values
         if (std::from_chars(cl->data(), cl->data() + cl->size(), n).ec == std::errc{}) head.content_length = n;
     }
-    if (const auto ra = head.field("retry-after")) rep.retry_after = parse_retry_after(*ra);
+    if (const auto ra = head.field("retry-after"))
+        rep.retry_after = parse_retry_after(*ra, std::chrono::system_clock::now());
     rep.quota_exhausted = head.field("x-ratelimit-remaining") == "0";
+    if (const auto refusal = proxy_refusal(t, head, parser.get().reason())) {
+        t.out.proxy_status = head.status;
+        t.out.detail = *refusal;
+        co_return error::proxy_refused;
+    }
     t.out.status = head.status;
+    if (head.status == 401 && t.proxy && t.wire.count(http::field::proxy_authorization) > 0) {
+        t.out.detail = fmt::format("sent through proxy {} with its credentials: the proxy may be the one refusing",
+                                   t.proxy->authority());
+    }
     const bool good = head.status / 100 == 2;
     if (good) {
         const auto field = [&head](std::string_view name) { return head.field(name).value_or(""); };

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <ctime>
+#include <iomanip>
+#include <locale>
+#include <sstream>
 #include <random>
 
 #include <boost/asio/error.hpp>
@@ -36,6 +40,12 @@ ending ending_of(std::error_code code, unsigned status, std::span<const unsigned
     return status == 401 || status == 403 || status == 407 ? ending::refused : ending::failed;
 }
 
+bool ends_the_host(const outcome& o) noexcept {
+    return o.code == error::certificate_rejected || o.code == error::proxy_refused ||
+           o.code == std::errc::connection_refused ||
+           o.code == std::error_code(make_error_code(boost::asio::error::host_not_found));
+}
+
 bool is_redirect(unsigned status) noexcept {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
@@ -44,11 +54,46 @@ bool follows_redirect(const attempt_report& report, bool get_or_head) noexcept {
     return get_or_head && report.code == error::http_status && is_redirect(report.status);
 }
 
-std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value) {
+namespace {
+
+// Reads `format` (strptime's letters, as std::get_time reads them in the C locale) from the whole of
+// `value` as a UTC time.
+std::optional<std::chrono::system_clock::time_point> read_utc(std::string_view value, const char* format) {
+    std::tm tm{};
+    std::istringstream in{std::string(value)};
+    in.imbue(std::locale::classic());
+    in >> std::get_time(&tm, format);
+    if (in.fail()) return std::nullopt;
+    in >> std::ws;
+    if (!in.eof()) return std::nullopt;
+    const std::time_t t = ::timegm(&tm);
+    if (t == static_cast<std::time_t>(-1)) return std::nullopt;
+    return std::chrono::system_clock::from_time_t(t);
+}
+
+}  // namespace
+
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view value) {
+    for (const char* format : {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %d %H:%M:%S %Y"}) {
+        if (auto t = read_utc(value, format)) return t;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::chrono::system_clock::time_point now) {
+    constexpr std::chrono::milliseconds a_day{86'400'000};
     unsigned long seconds = 0;
     const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-    if (ec != std::errc{} || ptr != value.data() + value.size() || seconds > 86'400) return std::nullopt;
-    return std::chrono::milliseconds{seconds * 1000};
+    if (ec == std::errc{} && ptr == value.data() + value.size()) {
+        if (seconds > 86'400) return std::nullopt;
+        return std::chrono::milliseconds{seconds * 1000};
+    }
+    const auto date = parse_http_date(value);
+    if (!date) return std::nullopt;
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*date - now);
+    if (wait > a_day) return std::nullopt;
+    return std::max(wait, std::chrono::milliseconds{0});
 }
 
 transfer_policy::transfer_policy(retry_settings settings, std::function<double()> uniform)

@@ -42,6 +42,7 @@ struct transfer {
     boost::asio::steady_timer wait;  // backoff between attempts, and the wait for a warm-up
     std::unique_ptr<std::byte[]> chunk;
     bool in_flight = false;
+    bool backing_off = false;  // waiting between attempts
     bool finished = false;
 
     // The consumer forgets what it received: the body comes again from byte 0.

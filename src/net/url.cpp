@@ -29,8 +29,17 @@ bool valid_reg_name(std::string_view h) noexcept {
     return true;
 }
 
-// An IPv6 literal as Asio parses it (zone ids such as `%eth0` included).
+// An IPv6 literal as Asio parses it (zone ids such as `%eth0` included). Asio takes any bytes after
+// the '%' as the zone id; only unreserved characters and '%' (RFC 6874's "%25") are allowed here, so
+// that no comma, quote or non-ASCII byte reaches the Host field or a NO_PROXY match.
 bool valid_ipv6(std::string_view h) {
+    const auto zone = h.find('%');
+    for (std::size_t i = 0; i < h.size(); ++i) {
+        const char c = h[i];
+        const bool ok = i < zone ? is_alnum(c) || c == ':' || c == '.'
+                                 : is_alnum(c) || c == '%' || c == '-' || c == '.' || c == '_' || c == '~';
+        if (!ok) return false;
+    }
     boost::system::error_code ec;
     boost::asio::ip::make_address_v6(std::string(h), ec);
     return !ec;

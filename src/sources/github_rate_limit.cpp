@@ -3,14 +3,22 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cstdint>
 #include <ctime>
+#include <optional>
 
 namespace ue::sources {
 namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
+
+// Numbers of seconds are read up to 2^32 (136 years; as an x-ratelimit-reset, the year 2106), larger
+// ones as that: enough for any real answer, and small enough that the time points computed from them
+// stay within system_clock (nanoseconds, until 2262) instead of overflowing.
+constexpr std::int64_t max_seconds = std::int64_t{1} << 32;
 
 std::optional<std::int64_t> integer_field(const net::response_head& head, std::string_view name) {
     const auto value = head.field(name);
@@ -20,8 +28,11 @@ std::optional<std::int64_t> integer_field(const net::response_head& head, std::s
     while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
     std::int64_t n = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec == std::errc::result_out_of_range && end == text.data() + text.size() && text.front() != '-') {
+        return max_seconds;
+    }
     if (ec != std::errc() || end != text.data() + text.size() || n < 0) return std::nullopt;
-    return n;
+    return std::min(n, max_seconds);
 }
 
 bool mentions_rate_limit(std::string_view body) {

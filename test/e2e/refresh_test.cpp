@@ -7,10 +7,14 @@
 
 #include "update_expected/expected/directory_lock.hpp"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/json/parse.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <csignal>
+#include <functional>
 #include <optional>
 #include <thread>
 
@@ -296,8 +300,20 @@ TEST_F(RefreshE2e, AFullDiskKeepsEveryOldFileLeavesNoTempAndExits1) {
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_EQ(all_files(), std::vector<fs::path>{"inductor_timm_training.csv"});
     EXPECT_EQ(read_file(out_ / "inductor_timm_training.csv"), old_timm);
-    EXPECT_NE(r.err.find("inductor_timm_training.csv"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
+    // One cause, one line: the first file in full (naming it), then how many more met it.
+    std::size_t lines = 0, said = 0;
+    for (std::size_t at = 0, end; at < r.err.size(); at = end + 1) {
+        end = std::min(r.err.find('\n', at), r.err.size());
+        const std::string_view line(r.err.data() + at, end - at);
+        if (!line.starts_with("error: ") || line.find("File too large") == std::string_view::npos) continue;
+        ++lines;
+        said += line.find("ci_expected_accuracy/") != std::string_view::npos &&
+                line.find(".csv: ") != std::string_view::npos;
+    }
+    EXPECT_EQ(lines, 2u) << r.err;
+    EXPECT_EQ(said, 1u) << r.err;
+    EXPECT_NE(r.err.find(" more expected files could not be written the same way: File too large"), std::string::npos)
+        << r.err;
 }
 
 // Runs `args` with the output directory read-only: by its mode for an ordinary user, and for root
@@ -406,7 +422,7 @@ TEST_F(RefreshE2e, AProxyThatRefusesFailsEachTransferNamingTheProxyAndOneItCanno
 
 TEST_F(RefreshE2e, AnUntrustedCertificateIsSaidOnceAndItsRepeatsCounted) {
     serve(small_spec());
-    auto args = file_args({"--no-cache"});
+    auto args = file_args({"--no-cache", "-j", "2"});
     const auto ca = std::find(args.begin(), args.end(), "--ca-file");
     ASSERT_NE(ca, args.end());
     args.erase(ca, ca + 2);  // the test CA is no longer trusted: every transfer fails alike
@@ -422,6 +438,104 @@ TEST_F(RefreshE2e, AnUntrustedCertificateIsSaidOnceAndItsRepeatsCounted) {
     ASSERT_NE(more, std::string::npos) << r.err;
     const auto line = r.err.rfind('\n', more) + 1;
     EXPECT_GT(std::stoul(r.err.substr(line + std::string("error: ").size())), 1u) << r.err;
+    // The run ends with the first refusal: the two warm-ups and the two transfers under way
+    // connected, no other artifact did.
+    EXPECT_LE(server_->stats().connections_accepted, 4u);
+}
+
+// Every way a proxy can fail the CONNECT, for the job query (exit 3) and for the artifacts (exit 1):
+// the message names the proxy by host and port and what it did, never the job host's credentials
+// and never the proxy's password.
+TEST_F(RefreshE2e, AProxysFailureIsNamedAsTheProxysForTheJobQueryAndTheArtifacts) {
+    serve(small_spec());
+    struct failure {
+        std::string name;
+        std::function<void(testing::connect_proxy&)> arrange;
+        std::string said;  // after "proxy 127.0.0.1:PORT "
+        bool wrong_password = false;
+    };
+    const std::vector<failure> failures{
+        {"401", [](auto& p) { p.refuse_next(401, 1000); }, "answered 401 Unauthorized"},
+        {"403", [](auto& p) { p.refuse_next(403, 1000); }, "answered 403 Forbidden"},
+        {"407", [](auto&) {}, "answered 407 Proxy Authentication Required", true},
+        {"close", [](auto& p) { p.misbehave_next(testing::connect_proxy::misbehaviour::close, 1000); },
+         "closed the connection before answering CONNECT"},
+        {"garbage", [](auto& p) { p.misbehave_next(testing::connect_proxy::misbehaviour::garbage, 1000); },
+         "gave no usable answer to CONNECT"},
+    };
+    for (const auto& f : failures) {
+        SCOPED_TRACE(f.name);
+        testing::connect_proxy proxy({.user = "me", .password = "pr0xy-pass"});
+        f.arrange(proxy);
+        const std::string proxy_url =
+            f.wrong_password ? fmt::format("http://me:wr0ng-pass@127.0.0.1:{}", proxy.port()) : proxy.url();
+        const std::string expected = fmt::format("proxy 127.0.0.1:{} {}", proxy.port(), f.said);
+
+        auto env = clickhouse_key();
+        env["HTTPS_PROXY"] = proxy_url;
+        auto args = clickhouse_args();
+        args.insert(args.end(), {"--no-cache", "--retries", "0"});
+        const auto query = run(args, env);
+        EXPECT_EQ(query.exit_code, 3) << query.err;
+        EXPECT_NE(query.err.find(expected), std::string::npos) << query.err;
+        EXPECT_EQ(query.err.find("authentication refused"), std::string::npos) << query.err;
+
+        const auto artifacts =
+            run(file_args({"--no-cache", "--retries", "0", "-j", "2"}), {{"HTTPS_PROXY", proxy_url}});
+        EXPECT_EQ(artifacts.exit_code, 1) << artifacts.err;
+        EXPECT_TRUE(all_files().empty());
+        EXPECT_NE(artifacts.err.find(expected), std::string::npos) << artifacts.err;
+        for (const auto* r : {&query, &artifacts}) {
+            EXPECT_EQ(r->err.find("pr0xy-pass"), std::string::npos) << r->err;
+            EXPECT_EQ(r->err.find("wr0ng-pass"), std::string::npos) << r->err;
+            EXPECT_EQ(r->err.find("s3cr3t-value"), std::string::npos) << r->err;
+            EXPECT_EQ(r->out.find("pr0xy-pass"), std::string::npos) << r->out;
+        }
+    }
+}
+
+TEST_F(RefreshE2e, ADeadArtifactHostEndsTheRunWithinOneArtifactsRetries) {
+    serve(small_spec());
+    std::uint16_t dead = 0;
+    {
+        boost::asio::io_context io;
+        boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+        dead = a.local_endpoint().port();
+    }
+    auto args = file_args({"--no-cache", "-j", "2", "--retries", "2", "--summary-json", (dir_ / "s.json").string()});
+    const auto url = std::find(args.begin(), args.end(), "--artifacts-url");
+    ASSERT_NE(url, args.end());
+    *(url + 1) = fmt::format("http://127.0.0.1:{}", dead);
+    const auto r = run(args);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_TRUE(all_files().empty());
+    EXPECT_NE(r.err.find(" more artifacts failed the same way: Connection refused"), std::string::npos) << r.err;
+    // Only the two transfers under way when the first gave up made requests: at most 3 each.
+    const auto doc = boost::json::parse(read_file(dir_ / "s.json"));
+    std::uint64_t attempts = 0, tried = 0;
+    for (const auto& a : doc.at("artifacts").as_array()) {
+        const auto n = a.at("attempts").to_number<std::uint64_t>();
+        attempts += n;
+        tried += n > 0;
+    }
+    EXPECT_LE(tried, 2u);
+    EXPECT_LE(attempts, 2u * 3u);
+}
+
+TEST_F(RefreshE2e, AnExistingFileWithoutNameIsNoSchemaAndTheWarningSaysWhatIsUsedInstead) {
+    serve(small_spec());
+    write_file(out_ / "inductor_timm_training.csv", "model,result\nx,pass\n");
+    auto r = run(file_args({"--no-cache", "--columns", "name,accuracy"}));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("inductor_timm_training.csv has no `name` column: not a schema, using the --columns"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(read_file(out_ / "inductor_timm_training.csv").substr(0, 14), "name,accuracy\n");
+
+    write_file(out_ / "inductor_timm_training.csv", "model,result\nx,pass\n");
+    r = run(file_args({"--no-cache"}));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("not a schema, using the default columns"), std::string::npos) << r.err;
 }
 
 TEST_F(RefreshE2e, UsageErrorsExit2) {

@@ -112,6 +112,8 @@ public:
     proxy_stats stats;
     unsigned refuse_status = 0;
     unsigned refuse_count = 0;
+    std::optional<connect_proxy::misbehaviour> misbehave;
+    unsigned misbehave_count = 0;
 
     // After the state above: destroying the io_context destroys connection frames that use it.
     asio::io_context io;
@@ -152,6 +154,14 @@ private:
         return status;
     }
 
+    // The misbehaviour due for a request that passed the credential check (`status` 0), if any.
+    std::optional<connect_proxy::misbehaviour> misbehaviour_due(unsigned status) {
+        const std::lock_guard lock{mutex};
+        if (status != 0 || misbehave_count == 0) return std::nullopt;
+        --misbehave_count;
+        return misbehave;
+    }
+
     void count(std::uint64_t proxy_stats::*counter) {
         const std::lock_guard lock{mutex};
         ++(stats.*counter);
@@ -174,7 +184,15 @@ private:
             auto [ec, n] = co_await http::async_read(client, buffer, parser, nothrow);
             if (ec) co_return;
             auto request = parser.release();
-            if (const unsigned status = admission(request, id); status != 0) {
+            const unsigned status = admission(request, id);
+            if (const auto how = misbehaviour_due(status)) {
+                if (*how == connect_proxy::misbehaviour::garbage) {
+                    co_await asio::async_write(client, asio::buffer(std::string_view("SSH-2.0-not-http\r\n\r\n")),
+                                               nothrow);
+                }
+                co_return;
+            }
+            if (status != 0) {
                 if (!co_await answer(client, status, request.keep_alive())) co_return;
                 continue;
             }
@@ -286,6 +304,12 @@ std::string connect_proxy::url(bool with_credentials) const {
     if (with_credentials && impl_->options.user)
         return fmt::format("http://{}:{}@127.0.0.1:{}", *impl_->options.user, impl_->options.password, port());
     return fmt::format("http://127.0.0.1:{}", port());
+}
+
+void connect_proxy::misbehave_next(misbehaviour how, unsigned count) {
+    const std::lock_guard lock{impl_->mutex};
+    impl_->misbehave = how;
+    impl_->misbehave_count = count;
 }
 
 void connect_proxy::refuse_next(unsigned status, unsigned count) {

@@ -56,6 +56,13 @@ public:
     // them; the credential check comes first.
     void refuse_next(unsigned status, unsigned count = 1);
 
+    // How the next requests are broken instead of answered (after the credential check).
+    enum class misbehaviour {
+        close,    // the connection is closed without an answer
+        garbage,  // a line that is not HTTP, then the connection is closed
+    };
+    void misbehave_next(misbehaviour how, unsigned count = 1);
+
     std::vector<proxy_request> requests() const;
     proxy_stats stats() const;
 

@@ -18,6 +18,7 @@
 #include "update_expected/net/error.hpp"
 #include "update_expected/net/policy.hpp"
 #include "update_expected/net/proxy.hpp"
+#include "update_expected/net/response_head.hpp"
 #include "update_expected/net/tls.hpp"
 #include "update_expected/net/url.hpp"
 
@@ -63,16 +64,6 @@ struct request {
     // answer ends the transfer as ending::missing, after at most retry_settings::missing_retries
     // retries. Empty: no status means missing.
     std::vector<unsigned> missing_statuses;
-};
-
-// The response headers of one attempt, whatever its status.
-struct response_head {
-    unsigned status = 0;
-    std::optional<std::uint64_t> content_length;
-    std::vector<std::pair<std::string, std::string>> fields;  // in arrival order
-
-    // The first field called `name` (case-insensitive), or nullopt.
-    std::optional<std::string_view> field(std::string_view name) const;
 };
 
 // Where one transfer's body goes. All calls happen on the io_context's thread, one at a time.

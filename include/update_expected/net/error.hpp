@@ -25,8 +25,9 @@ enum class error {
     cancelled,             // client::cancel() stopped the transfer
     internal,              // an exception escaped (a consumer threw); its text is in `detail`
     bad_proxy,             // a proxy variable names no usable http:// proxy (which one: `detail`)
-    proxy_refused,         // the proxy did not open the CONNECT tunnel (its status in `status`,
-                           // the redacted proxy in `detail`)
+    proxy_refused,         // the proxy refused the request: a non-2xx answer to CONNECT, or a 407 or
+                           // Proxy-Authenticate answer to a plain request (`proxy_status`; `detail`
+                           // names the proxy)
     too_many_redirects,    // a GET was redirected more than max_redirects times (last URL: `detail`)
     bad_redirect,          // a redirect without a usable Location (why: `detail`)
     bad_resume,            // a 206 answer to a resumed transfer did not continue at its next byte
@@ -65,7 +66,8 @@ struct outcome {
     unsigned attempt = 1;         // 1-based attempt the outcome belongs to
     stage where = stage::queued;  // last stage reached
     std::uint64_t bytes = 0;      // body bytes delivered to the consumer (all attempts)
-    unsigned status = 0;          // HTTP status, 0 when no response headers arrived
+    unsigned status = 0;          // the origin's HTTP status, 0 when no response headers arrived from it
+    unsigned proxy_status = 0;    // the proxy's status when it refused the request (error::proxy_refused)
     std::string body_excerpt;     // first bytes of a non-2xx body (at most outcome_excerpt_limit)
     std::string detail;           // extra words: certificate reason, exception text, ...
 

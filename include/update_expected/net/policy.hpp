@@ -53,15 +53,28 @@ struct decision {
 // its request counts as missing (request::missing_statuses).
 ending ending_of(std::error_code code, unsigned status, std::span<const unsigned> missing_statuses) noexcept;
 
+// Whether a transfer that ended so (its retries spent) tells how every other transfer to the same
+// host, through the same proxy, would end: a certificate refused, a proxy that refused the request,
+// a host that refused the connection or whose name does not exist. The client then ends the others
+// at once with the same error instead of letting each meet it again.
+bool ends_the_host(const outcome& o) noexcept;
+
 // 301, 302, 303, 307 and 308.
 bool is_redirect(unsigned status) noexcept;
 // The redirects the client follows: an answer with one of those statuses to GET or HEAD
 // (`get_or_head`). Other methods report a 3xx as an answer like any other.
 bool follows_redirect(const attempt_report& report, bool get_or_head) noexcept;
 
-// The wait a Retry-After value asks for: delta-seconds, at most a day. Anything else (an HTTP-date
-// among them) is nullopt, and the backoff's own delay applies.
-std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value);
+// The moment an HTTP-date names (RFC 9110 section 5.6.7): the IMF-fixdate that senders must use
+// ("Sun, 06 Nov 1994 08:49:37 GMT"), and the obsolete RFC 850 ("Sunday, 06-Nov-94 08:49:37 GMT")
+// and asctime ("Sun Nov  6 08:49:37 1994") forms that recipients must still read; nullopt else.
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view value);
+
+// The wait a Retry-After value asks for, at most a day: delta-seconds, or an HTTP-date measured
+// from `now` (a date already past is no wait). Anything else is nullopt, and the backoff's own
+// delay applies.
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::chrono::system_clock::time_point now);
 
 // Decides, without any socket, whether a transfer is finished or tries again (Redis reader_fsm
 // style): the client carries out the decisions and tests drive this directly.

@@ -3,7 +3,7 @@
 // What to do when the GitHub API refuses a request for its rate limits, decided without any
 // socket or timer (the async calls in github.hpp carry the decision out).
 
-#include "update_expected/net/client.hpp"
+#include "update_expected/net/response_head.hpp"
 
 #include <chrono>
 #include <string>

@@ -219,15 +219,28 @@ TEST(Policy, FollowsTheFiveRedirectStatusesOfGetAndHeadOnly) {
     for (unsigned code : {300u, 304u, 200u, 404u}) EXPECT_FALSE(follows_redirect(status(code), true)) << code;
 }
 
+// 2015-10-21T07:28:00Z, the date of RFC 9110's examples' kind.
+const auto oct21 = std::chrono::system_clock::from_time_t(1445412480);
+
 TEST(Policy, RetryAfterIsReadInSecondsUpToADay) {
-    EXPECT_EQ(parse_retry_after("0"), milliseconds{0});
-    EXPECT_EQ(parse_retry_after("120"), milliseconds{120'000});
-    EXPECT_EQ(parse_retry_after("86400"), milliseconds{86'400'000});
-    EXPECT_FALSE(parse_retry_after("86401"));
-    EXPECT_FALSE(parse_retry_after("-1"));
-    EXPECT_FALSE(parse_retry_after("1.5"));
-    EXPECT_FALSE(parse_retry_after(""));
-    EXPECT_FALSE(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"));
+    EXPECT_EQ(parse_retry_after("0", oct21), milliseconds{0});
+    EXPECT_EQ(parse_retry_after("120", oct21), milliseconds{120'000});
+    EXPECT_EQ(parse_retry_after("86400", oct21), milliseconds{86'400'000});
+    EXPECT_FALSE(parse_retry_after("86401", oct21));
+    EXPECT_FALSE(parse_retry_after("-1", oct21));
+    EXPECT_FALSE(parse_retry_after("1.5", oct21));
+    EXPECT_FALSE(parse_retry_after("", oct21));
+}
+
+TEST(Policy, RetryAfterAsAnHttpDateIsTheTimeUntilThen) {
+    EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", oct21), milliseconds{30'000});
+    EXPECT_EQ(parse_retry_after("Wednesday, 21-Oct-15 07:29:00 GMT", oct21), milliseconds{60'000});
+    EXPECT_EQ(parse_retry_after("Wed Oct 21 07:28:05 2015", oct21), milliseconds{5'000});
+    EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", oct21), milliseconds{0}) << "already past";
+    EXPECT_FALSE(parse_retry_after("Fri, 23 Oct 2015 07:28:00 GMT", oct21)) << "over a day";
+    EXPECT_FALSE(parse_retry_after("Wed, 21 Oct 2015 07:28:30 CET", oct21));
+    EXPECT_FALSE(parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT trailing", oct21));
+    EXPECT_FALSE(parse_retry_after("tomorrow", oct21));
 }
 
 TEST(Resume, ARetryRestartsTheConsumerOnlyWhenTheBodyCannotBeResumed) {

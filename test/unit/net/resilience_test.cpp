@@ -7,6 +7,9 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -398,16 +401,23 @@ TEST(Proxy, ARefusedTunnelIsAClearErrorNamingTheProxyWithoutItsPassword) {
     client c(io, o);
     const auto r = fetch(c, io, get(s.url("/x")));
     EXPECT_EQ(r.result->code, error::proxy_refused) << r.result->describe();
-    EXPECT_EQ(r.result->status, 407u);
+    EXPECT_EQ(r.result->end, ending::refused);
+    EXPECT_EQ(r.result->proxy_status, 407u);
+    EXPECT_EQ(r.result->status, 0u) << "the origin never answered";
     EXPECT_EQ(r.result->where, stage::tunnel);
     const std::string text = r.result->describe();
-    EXPECT_NE(text.find("http://127.0.0.1:" + std::to_string(proxy.port())), std::string::npos) << text;
-    EXPECT_NE(text.find("407"), std::string::npos) << text;
+    const std::string proxy_at = "proxy 127.0.0.1:" + std::to_string(proxy.port());
+    EXPECT_NE(text.find(proxy_at +
+                        " answered 407 Proxy Authentication Required to CONNECT localhost:" + std::to_string(s.port())),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("check the user and password in HTTPS_PROXY or ALL_PROXY"), std::string::npos) << text;
     EXPECT_EQ(text.find("wrong"), std::string::npos) << text;
     EXPECT_EQ(proxy.requests().size(), 1u);  // not retried
     EXPECT_EQ(s.stats().connections_accepted, 0u);
 
-    for (unsigned status : {403u, 502u}) {
+    // tinyproxy answers a wrong password with 401, not 407: still the proxy's, with the same hint.
+    for (unsigned status : {401u, 403u, 502u}) {
         ts::connect_proxy refusing;
         refusing.refuse_next(status);
         client_options oo = options_for(s);
@@ -415,8 +425,61 @@ TEST(Proxy, ARefusedTunnelIsAClearErrorNamingTheProxyWithoutItsPassword) {
         client cc(io, oo);
         const auto refused = fetch(cc, io, get(s.url("/x")));
         EXPECT_EQ(refused.result->code, error::proxy_refused) << refused.result->describe();
-        EXPECT_EQ(refused.result->status, status);
+        EXPECT_EQ(refused.result->proxy_status, status);
+        EXPECT_EQ(refused.result->status, 0u);
+        const std::string said = refused.result->describe();
+        EXPECT_NE(
+            said.find("proxy 127.0.0.1:" + std::to_string(refusing.port()) + " answered " + std::to_string(status)),
+            std::string::npos)
+            << said;
+        EXPECT_EQ(said.find("check the user and password") != std::string::npos, status == 401) << said;
     }
+}
+
+TEST(Proxy, AProxyThatClosesOrAnswersGarbageIsNamedAsTheCulprit) {
+    ts::server s;
+    boost::asio::io_context io;
+    for (auto how : {ts::connect_proxy::misbehaviour::close, ts::connect_proxy::misbehaviour::garbage}) {
+        ts::connect_proxy broken;
+        broken.misbehave_next(how, 100);
+        client_options o = options_for(s, 1);
+        o.env = {{"https_proxy", broken.url()}};
+        client c(io, o);
+        const auto r = fetch(c, io, get(s.url("/x")));
+        EXPECT_FALSE(r.result->ok());
+        EXPECT_EQ(r.result->where, stage::tunnel);
+        const std::string said = r.result->describe();
+        const std::string who = "proxy 127.0.0.1:" + std::to_string(broken.port());
+        EXPECT_NE(said.find(how == ts::connect_proxy::misbehaviour::close
+                                ? who + " closed the connection before answering CONNECT"
+                                : who + " gave no usable answer to CONNECT"),
+                  std::string::npos)
+            << said;
+        EXPECT_EQ(r.result->cause().find("stage tunnel") != std::string::npos, true) << r.result->cause();
+        EXPECT_EQ(s.stats().connections_accepted, 0u);
+    }
+}
+
+TEST(Proxy, APlainRequestTheProxyRefusesIsTheProxysAnswer) {
+    ts::server s(plain_http());
+    s.add_generated("/a.zip", 100, 1);
+    ts::proxy_options po;
+    po.user = "u";
+    po.password = "right";
+    ts::connect_proxy proxy(po);
+    boost::asio::io_context io;
+    client_options o = options_for(s);
+    o.env = {{"http_proxy", "http://u:wrong@127.0.0.1:" + std::to_string(proxy.port())}};
+    client c(io, o);
+    const auto r = fetch(c, io, get(s.url("/a.zip")));
+    EXPECT_EQ(r.result->code, error::proxy_refused) << r.result->describe();
+    EXPECT_EQ(r.result->proxy_status, 407u);
+    EXPECT_EQ(r.result->status, 0u);
+    const std::string said = r.result->describe();
+    EXPECT_NE(said.find("proxy 127.0.0.1:" + std::to_string(proxy.port()) + " answered 407"), std::string::npos)
+        << said;
+    EXPECT_NE(said.find("http_proxy or ALL_PROXY"), std::string::npos) << said;
+    EXPECT_EQ(said.find("wrong"), std::string::npos) << said;
 }
 
 TEST(Proxy, PlainHttpUsesAbsoluteFormThroughTheProxy) {
@@ -459,6 +522,82 @@ TEST(Proxy, NoProxyAndUnsupportedProxies) {
     EXPECT_EQ(r.result->code, error::bad_proxy);
     EXPECT_NE(r.result->describe().find("ALL_PROXY"), std::string::npos) << r.result->describe();
     EXPECT_EQ(s.requests().size(), 1u);
+}
+
+// --- a failure every transfer to a host would meet ------------------------------------------------
+
+// Outcomes of `n` transfers to `target` on one client, in completion order.
+std::vector<outcome> fetch_all(client& c, boost::asio::io_context& io, const std::string& target, unsigned n) {
+    std::vector<outcome> out;
+    for (unsigned i = 0; i < n; ++i) {
+        body_sink sink;
+        sink.on_chunk = [](std::span<const std::byte>) { return std::error_code{}; };
+        c.fetch(get(target + "/" + std::to_string(i)), std::move(sink), [&out](const outcome& o) { out.push_back(o); });
+    }
+    io.run_for(60s);
+    EXPECT_TRUE(io.stopped()) << "work still pending after the run bound";
+    io.restart();
+    EXPECT_EQ(out.size(), n);
+    return out;
+}
+
+// A port nothing listens on: bound, then closed.
+std::uint16_t closed_port() {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    return a.local_endpoint().port();
+}
+
+TEST(HostWide, RefusedConnectionsEndEveryTransferOnceOneSpentItsRetries) {
+    const std::string target = "http://127.0.0.1:" + std::to_string(closed_port());
+    boost::asio::io_context io;
+    client_options o;
+    o.concurrency = 4;
+    o.retry.retries = 3;
+    o.retry.base_delay = 1ms;
+    o.retry.max_delay = 1ms;
+    client c(io, o);
+    const auto outcomes = fetch_all(c, io, target, 20);
+    unsigned attempts = 0, never_tried = 0;
+    for (const auto& r : outcomes) {
+        EXPECT_EQ(r.code, std::errc::connection_refused) << r.describe();
+        EXPECT_EQ(r.cause(), outcomes.front().cause());
+        attempts += r.attempt;
+        never_tried += r.attempt == 0;
+    }
+    // Only the transfers in flight when the first one gave up made attempts: 20 x 4 before.
+    EXPECT_LE(attempts, 4u * 4u);
+    EXPECT_GE(never_tried, 16u);
+}
+
+TEST(HostWide, AnUntrustedCertificateEndsTheTransfersThatFollowWithoutAHandshake) {
+    ts::server_options so;
+    so.cert = ts::cert_kind::untrusted;
+    ts::server s(so);
+    boost::asio::io_context io;
+    client c(io, options_for(s));
+    const auto outcomes = fetch_all(c, io, s.url(""), 12);
+    unsigned tried = 0;
+    for (const auto& r : outcomes) {
+        EXPECT_EQ(r.code, error::certificate_rejected) << r.describe();
+        EXPECT_EQ(r.cause(), outcomes.front().cause());
+        tried += r.attempt > 0;
+    }
+    EXPECT_LE(tried, 4u) << "the concurrency limit: those were under way";
+    EXPECT_LE(s.stats().connections_accepted, 4u);
+}
+
+TEST(HostWide, AnotherHostIsNotConcerned) {
+    ts::server good(plain_http());
+    good.add_generated("/0", 10, 1);
+    const std::string dead = "http://127.0.0.1:" + std::to_string(closed_port());
+    boost::asio::io_context io;
+    client_options o;
+    o.concurrency = 2;
+    client c(io, o);
+    EXPECT_EQ(fetch_all(c, io, dead, 3).front().code, std::errc::connection_refused);
+    const auto fine = fetch_all(c, io, good.url(""), 1);
+    EXPECT_TRUE(fine.front().ok()) << fine.front().describe();
 }
 
 }  // namespace

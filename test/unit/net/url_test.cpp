@@ -55,6 +55,19 @@ TEST(Url, RedactsSecretQueryValues) {
               "&X-Amz-Signature=REDACTED&access_token=REDACTED&page=2&sig=REDACTED");
 }
 
+// Found by fuzz_proxy_env (corpus regression-ipv6-zone-bytes): Asio takes any bytes as an IPv6 zone id,
+// so commas and non-ASCII bytes reached the host, the Host field and the NO_PROXY match.
+TEST(Url, Ipv6ZoneIdsAreUnreservedCharactersOnly) {
+    EXPECT_EQ(url::from("http://[fe80::1%eth0]:8080/x").host, "fe80::1%eth0");
+    EXPECT_EQ(url::from("http://[fe80::1%25en_1.a~b]/x").host, "fe80::1%25en_1.a~b");
+    for (const char* text : {"http://[fe80::1%e,th0]/", "http://[fd01::%\x90\x90]/p", "http://[fe80::1%\"a\"]/",
+                             "http://[fe80::1%a:b]/"}) {
+        std::error_code ec;
+        EXPECT_FALSE(url::parse(text, ec)) << text;
+        EXPECT_EQ(ec, error::bad_url) << text;
+    }
+}
+
 TEST(Url, RejectsWhatItCannotUse) {
     const char* bad[] = {
         "",

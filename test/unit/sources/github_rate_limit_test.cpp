@@ -115,6 +115,19 @@ TEST(RateLimitPolicy, BacksOffFromASecondaryLimitExponentiallyAndBounded) {
     EXPECT_EQ(v.message, "secondary rate limit still in force after 3 waits");
 }
 
+// Found by fuzz_github_rate_limit (corpus regression-huge-retry-after): seconds beyond what
+// system_clock holds overflowed a signed multiplication (undefined behaviour) on the way to a time point.
+TEST(RateLimitPolicy, GivesUpOnAbsurdlyLongWaitsWithoutOverflowing) {
+    for (const char* field : {"retry-after", "x-ratelimit-reset"}) {
+        for (const char* value : {"35346000000", "9223372036854775807", "99999999999999999999999"}) {
+            rate_limit_policy policy;
+            const auto v = policy.next(403, head({{field, value}, {"x-ratelimit-remaining", "0"}}), "", now);
+            EXPECT_EQ(v.what, kind::give_up) << field << ": " << value;
+            EXPECT_TRUE(v.message.starts_with("rate limit exhausted until 2")) << v.message;
+        }
+    }
+}
+
 TEST(RateLimitPolicy, IgnoresUnreadableNumbers) {
     rate_limit_policy policy;
     // A Retry-After that is not a number of seconds, and a reset that is not a number: a secondary limit.

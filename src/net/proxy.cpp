@@ -9,17 +9,13 @@
 #include "update_expected/net/base64.hpp"
 #include "update_expected/net/error.hpp"
 
+#include "ascii.hpp"
+
 namespace ue::net {
 namespace {
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequal(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
-    return true;
-}
+using detail::ascii_iequal;
+using detail::ascii_lower;
 
 const std::string* lookup(const environment& env, std::string_view name) {
     const auto it = env.find(name);
@@ -73,14 +69,14 @@ bool name_entry_matches(std::string_view host, std::string_view entry) {
     if (!entry.empty() && entry.back() == '.') entry.remove_suffix(1);
     if (!entry.empty() && entry.front() == '.') entry.remove_prefix(1);
     if (entry.empty()) return false;
-    if (entry.size() == host.size()) return iequal(entry, host);
+    if (entry.size() == host.size()) return ascii_iequal(entry, host);
     return entry.size() < host.size() && host[host.size() - entry.size() - 1] == '.' &&
-           iequal(entry, host.substr(host.size() - entry.size()));
+           ascii_iequal(entry, host.substr(host.size() - entry.size()));
 }
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
-    c = lower(c);
+    c = ascii_lower(c);
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     return -1;
 }

@@ -95,6 +95,12 @@ struct config {
     std::filesystem::path jobs_file;
     /// Artifact base, http or https, without a trailing '/', query or fragment.
     std::string artifacts_url{default_artifacts_url};
+    /// Look for a report S3 lacks among its run's GitHub Actions artifacts (docs/pytorch-ci.md
+    /// section 3); false with --no-github-artifacts.
+    bool github_artifacts = true;
+    /// The GitHub API of that fallback (http(s), no credentials in it): --github-api-url, else
+    /// query_url with the github source, else https://api.github.com.
+    std::string github_api_url{default_github_api_url};
     /// Absolute path of an existing directory (rocm/ inside it is created when needed).
     std::filesystem::path output_dir;
 

@@ -37,9 +37,10 @@ constexpr std::string_view expected_subdir = "benchmarks/dynamo/ci_expected_accu
 // CLI11 and the wrap's newer one) and names the flag.
 struct raw_options {
     std::string sha, branch, repo, source, query_url, jobs_file, artifacts_url, output_dir, columns;
-    std::string concurrency, ca_file, timeout, retries, cache_dir, progress, summary_json;
+    std::string concurrency, ca_file, timeout, retries, cache_dir, progress, summary_json, github_api_url;
     std::vector<std::string> workflows, configs, benchmarks, exclude_jobs;
     bool dry_run = false, allow_partial = false, quiet = false, verbose = false, no_cache = false;
+    bool no_github_artifacts = false;
 };
 
 constexpr std::string_view description =
@@ -49,8 +50,9 @@ constexpr std::string_view description =
     "written; each file is either left as it was or replaced whole.";
 
 constexpr std::string_view footer_rest = R"(Environment:
-  GITHUB_TOKEN, GH_TOKEN    a GitHub token (the first one set) for the github
-                            source: 5,000 API requests an hour instead of 60
+  GITHUB_TOKEN, GH_TOKEN    a GitHub token (the first one set): 5,000 API
+                            requests an hour instead of 60; needed to download
+                            a report that only a run's GitHub artifact holds
   CH_KEY_ID, CH_KEY_SECRET  the ClickHouse key (needed by --source clickhouse)
   HTTPS_PROXY, ALL_PROXY    http:// proxy for https requests (or lower case)
   NO_PROXY                  hosts that bypass it: suffixes, *, IPs, CIDR ranges
@@ -156,6 +158,11 @@ void declare_options(CLI::App& app, raw_options& raw) {
     single("--artifacts-url", raw.artifacts_url, "URL",
            "where the artifact zips are (default https://gha-artifacts.s3.amazonaws.com); "
            "http:// is accepted for local mirrors");
+    single("--github-api-url", raw.github_api_url, "URL",
+           "the GitHub API where a report S3 lacks is looked for among its run's GitHub artifacts "
+           "(default: --query-url with the github source, else https://api.github.com)");
+    app.add_flag("--no-github-artifacts", raw.no_github_artifacts,
+                 wrapped("never look for reports among the runs' GitHub artifacts: S3 only"));
     single("--output-dir", raw.output_dir, "DIR",
            "where the CSVs are written; must exist (default benchmarks/dynamo/ci_expected_accuracy "
            "of the PyTorch checkout around the working directory)");
@@ -282,6 +289,19 @@ void check_source(const raw_options& raw, const CLI::App& app, config& settings,
     }
 }
 
+// Where the GitHub-artifacts fallback asks (docs/command.md): needs the source decided first.
+void check_github_artifacts(const raw_options& raw, const CLI::App& app, config& settings) {
+    if (raw.no_github_artifacts && app.count("--github-api-url") > 0) {
+        refuse("--no-github-artifacts and --github-api-url contradict each other: give one");
+    }
+    settings.github_artifacts = !raw.no_github_artifacts;
+    if (app.count("--github-api-url") > 0) {
+        settings.github_api_url = check_url("--github-api-url", raw.github_api_url, url_use::query);
+    } else if (settings.source == source_kind::github) {
+        settings.github_api_url = settings.query_url;
+    }
+}
+
 // The cache, progress and report options (docs/command.md): none of them changes what is written.
 void check_operability(const raw_options& raw, const CLI::App& app, const environment& env,
                        const fs::path& working_directory, config& settings) {
@@ -356,6 +376,7 @@ config check(const raw_options& raw, const CLI::App& app, const environment& env
     if (app.count("--artifacts-url") > 0) {
         settings.artifacts_url = check_url("--artifacts-url", raw.artifacts_url, url_use::artifacts);
     }
+    check_github_artifacts(raw, app, settings);
     if (app.count("--ca-file") > 0) settings.ca_file = check_readable_file("--ca-file", working_directory, raw.ca_file);
     settings.output_dir = check_output_dir(raw, working_directory);
     check_operability(raw, app, env, working_directory, settings);
@@ -445,6 +466,7 @@ std::string describe(const config& settings) {
     else
         line("query url", settings.query_url);
     line("artifacts url", settings.artifacts_url);
+    line("github artifacts", settings.github_artifacts ? settings.github_api_url : "(not looked for)");
     line("output dir", settings.output_dir.string());
     line("workflows", joined(settings.selection.workflows));
     line("configs", joined(settings.selection.configs));

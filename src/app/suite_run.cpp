@@ -48,6 +48,8 @@ suite_step suite_run::missing(unsigned s) {
     if (interrupted_) {
         at(s).reason = "interrupted";
         end(s, shard_state::failed, step);
+    } else if (at(s).where == place::s3 && options_.github_artifacts) {
+        try_place(s, place::github, step);
     } else if (const std::size_t next = at(s).candidate + 1; next < plan_.shards[s - 1].size()) {
         try_candidate(s, next, step);
     } else {
@@ -67,9 +69,16 @@ suite_step suite_run::failed(unsigned s, std::string reason) {
 // by an older job's (docs/pytorch-ci.md section 2).
 void suite_run::try_candidate(unsigned s, std::size_t c, suite_step& step) {
     at(s).candidate = c;
+    at(s).where = place::s3;
     if (!plan_.shards[s - 1][c].row.completed) return end(s, shard_state::pending, step);
-    at(s).state = shard_state::fetching;
-    step.fetches.push_back({.shard = s, .candidate = c});
+    try_place(s, place::s3, step);
+}
+
+void suite_run::try_place(unsigned s, place p, suite_step& step) {
+    shard& sh = at(s);
+    sh.state = shard_state::fetching;
+    sh.where = p;
+    step.fetches.push_back({.shard = s, .candidate = sh.candidate, .where = p});
 }
 
 void suite_run::end(unsigned s, shard_state how, suite_step& step) {

@@ -23,14 +23,25 @@ std::string percent_encode(std::string_view s) {
 
 constexpr std::string_view report_dirs[] = {"test/test-reports/", "test-reports/"};
 
+// FILE_SUFFIX of docs/pytorch-ci.md section 3.
+std::string file_suffix(std::string_view suite, std::uint32_t shard, std::uint32_t shard_count,
+                        std::string_view machine, std::uint64_t job_id) {
+    return fmt::format("test-{}-{}-{}-{}_{}", suite, shard, shard_count, machine, job_id);
+}
+
 }  // namespace
 
 std::string artifact_url(std::string_view base, std::string_view repo, const suite_plan& plan, std::uint32_t shard,
                          const candidate& job) {
     while (base.ends_with('/')) base.remove_suffix(1);
-    return fmt::format("{}/{}/{}/{}/artifact/test-reports-test-{}-{}-{}-{}_{}.zip", base, repo, job.row.workflow_id,
-                       job.row.run_attempt, percent_encode(plan.suite), shard, plan.shard_count,
-                       percent_encode(job.machine), job.row.id);
+    return fmt::format(
+        "{}/{}/{}/{}/artifact/test-reports-{}.zip", base, repo, job.row.workflow_id, job.row.run_attempt,
+        file_suffix(percent_encode(plan.suite), shard, plan.shard_count, percent_encode(job.machine), job.row.id));
+}
+
+std::string github_artifact_name(const suite_plan& plan, std::uint32_t shard, const candidate& job) {
+    return fmt::format("test-reports-runattempt{}-{}.zip", job.row.run_attempt,
+                       file_suffix(plan.suite, shard, plan.shard_count, job.machine, job.row.id));
 }
 
 std::string_view to_string(phase p) noexcept { return p == phase::training ? "training" : "inference"; }

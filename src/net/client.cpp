@@ -205,6 +205,11 @@ asio::awaitable<void> client::impl::run(std::shared_ptr<transfer> t) {
     for (;;) {
         if (adopt_host_failure(*t)) break;
         const attempt_report rep = co_await attempt(*t);
+        if (!cancelled && !t->renewed && signature_lapsed(rep, t->redirects > 0, t->resume.delivered())) {
+            t->renewed = true;
+            detail::start_over(*t, opt.env);
+            continue;
+        }
         if (!cancelled && follows_redirect(rep, get_or_head)) {
             if (detail::follow_redirect(*t, opt.env, opt.max_redirects)) continue;
             break;
@@ -308,9 +313,12 @@ std::shared_ptr<transfer> client::impl::prepare(request req, body_sink sink, com
         t->wire.insert(name, value);
     }
     if (!has_agent) t->wire.set(http::field::user_agent, opt.user_agent);
+    if (const auto found = t->wire.find(http::field::authorization); found != t->wire.end())
+        t->authorization = std::string(found->value());
     t->wire.body() = std::move(req.body);
     t->wire.prepare_payload();
     t->missing_statuses = std::move(req.missing_statuses);
+    t->requested = req.target;
     t->target = std::move(req.target);
     detail::route(*t, opt.env);
     t->sink = std::move(sink);

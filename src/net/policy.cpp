@@ -54,6 +54,10 @@ bool follows_redirect(const attempt_report& report, bool get_or_head) noexcept {
     return get_or_head && report.code == error::http_status && is_redirect(report.status);
 }
 
+bool signature_lapsed(const attempt_report& report, bool redirected, std::uint64_t delivered) noexcept {
+    return redirected && delivered > 0 && (report.status == 401 || report.status == 403);
+}
+
 namespace {
 
 // Reads `format` (strptime's letters, as std::get_time reads them in the C locale) from the whole of

@@ -50,4 +50,11 @@ bool follow_redirect(transfer& t, const environment& env, unsigned max_redirects
     return true;
 }
 
+void start_over(transfer& t, const environment& env) {
+    if (t.resume.restart_before_redirect()) t.restart_consumer();
+    t.target = t.requested;
+    if (t.authorization) t.wire.set(http::field::authorization, *t.authorization);
+    route(t, env);
+}
+
 }  // namespace ue::net::detail

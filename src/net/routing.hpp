@@ -18,4 +18,8 @@ void route(transfer& t, const environment& env);
 // to another origin, for the rest of the chain.
 bool follow_redirect(transfer& t, const environment& env, unsigned max_redirects);
 
+// Points the transfer back at the request's own URL, with its own Authorization, for a new
+// redirect (signature_lapsed); the body starts again from byte 0 there.
+void start_over(transfer& t, const environment& env);
+
 }  // namespace ue::net::detail

@@ -25,14 +25,17 @@ struct transfer {
     transfer(boost::asio::io_context& io, transfer_policy p) : policy(std::move(p)), wait(io) {}
 
     boost::beast::http::request<boost::beast::http::string_body> wire;
-    std::string origin;  // pool key: origin and proxy
-    url target;          // where the current attempt goes (the last redirect's target)
+    std::string origin;                        // pool key: origin and proxy
+    url target;                                // where the current attempt goes (the last redirect's target)
+    url requested;                             // request::target
+    std::optional<std::string> authorization;  // the request's Authorization field, for its own origin
     std::optional<url> proxy;
     std::error_code proxy_error;  // the proxy variables are unusable for `target`
     std::string proxy_detail;
     resume_state resume;
     std::optional<std::string> location;  // of the last 3xx answer
     unsigned redirects = 0;
+    bool renewed = false;  // went back to `requested` once for a new signed URL (signature_lapsed)
     body_sink sink;
     client::completion done;
     std::optional<std::uint64_t> body_limit;  // nullopt: unlimited (artifacts)

@@ -20,6 +20,15 @@ std::string_view to_string(file_status status) noexcept {
     return "?";
 }
 
+std::string_view to_string(artifact_store store) noexcept {
+    switch (store) {
+        case artifact_store::s3: return "s3";
+        case artifact_store::github: return "github";
+        case artifact_store::cache: return "cache";
+    }
+    return "?";
+}
+
 std::string_view to_string(artifact_status status) noexcept {
     switch (status) {
         case artifact_status::read: return "read";
@@ -52,7 +61,8 @@ summary_totals totals(const run_summary& summary) noexcept {
         switch (a.status) {
             case artifact_status::read:
                 ++t.artifacts_read;
-                if (a.from_cache) ++t.artifacts_from_cache;
+                if (a.store == artifact_store::cache) ++t.artifacts_from_cache;
+                if (a.store == artifact_store::github) ++t.artifacts_from_github;
                 break;
             case artifact_status::not_found: ++t.artifacts_not_found; break;
             case artifact_status::failed: ++t.artifacts_failed; break;
@@ -122,7 +132,11 @@ std::string format_summary_line(const run_summary& s) {
         line += fmt::format(", {} failed{}", t.files_failed,
                             named(s, file_status::failed, [](const file_result& f) { return f.label(); }));
     line += ", " + plural(t.artifacts_read, "artifact");
-    if (t.artifacts_from_cache != 0) line += fmt::format(" ({} from cache)", t.artifacts_from_cache);
+    std::vector<std::string> origins;
+    if (t.artifacts_from_cache != 0) origins.push_back(fmt::format("{} from cache", t.artifacts_from_cache));
+    if (t.artifacts_from_github != 0)
+        origins.push_back(fmt::format("{} from GitHub artifacts", t.artifacts_from_github));
+    if (!origins.empty()) line += fmt::format(" ({})", fmt::join(origins, ", "));
     line += fmt::format(", {}, {:.1f} s", format_bytes(t.bytes), std::chrono::duration<double>(s.elapsed).count());
     if (s.exit_code != 0) line += fmt::format(", exit {}", s.exit_code);
     return line + "\n";
@@ -131,9 +145,12 @@ std::string format_summary_line(const run_summary& s) {
 std::string format_artifact_line(const artifact_result& a) {
     const auto label = fmt::format("{}{} shard {}/{}", jobs::path_prefix(a.baseline), a.suite, a.shard, a.shard_count);
     const auto url = redact_url(a.url);
-    if (a.status == artifact_status::read && a.from_cache) return fmt::format("{}: read from cache: {}", label, url);
-    std::string what{to_string(a.status)};
-    if (a.status == artifact_status::not_found) what = "not found";
+    const auto job = fmt::format("(run {}, attempt {}, job {})", a.run_id, a.run_attempt, a.job_id);
+    if (a.status == artifact_status::read && a.store == artifact_store::cache)
+        return fmt::format("{}: read from cache {}: {}", label, job, url);
+    std::string what = fmt::format("{} {} {}", a.status == artifact_status::read ? "read from" : "not found at",
+                                   to_string(a.store), job);
+    if (a.status == artifact_status::failed) what = fmt::format("failed at {} {}", to_string(a.store), job);
     if (!a.error.empty()) what += fmt::format(" ({})", redact_urls_in(a.error));
     return fmt::format("{}: {}, {}, {}, {:.1f} s: {}", label, what, format_bytes(a.bytes),
                        plural(a.attempts, "attempt"), std::chrono::duration<double>(a.elapsed).count(), url);

@@ -53,7 +53,11 @@ json::object artifact_json(const artifact_result& a) {
     o["shard"] = a.shard;
     o["shard_count"] = a.shard_count;
     o["status"] = to_string(a.status);
-    o["from_cache"] = a.from_cache;
+    o["store"] = to_string(a.store);
+    o["from_cache"] = a.store == artifact_store::cache;
+    o["run_id"] = a.run_id;
+    o["run_attempt"] = a.run_attempt;
+    o["job_id"] = a.job_id;
     o["bytes"] = a.bytes;
     o["attempts"] = a.attempts;
     o["milliseconds"] = a.elapsed.count();
@@ -69,6 +73,7 @@ json::object totals_json(const summary_totals& t) {
     o["files_failed"] = t.files_failed;
     o["artifacts_read"] = t.artifacts_read;
     o["artifacts_from_cache"] = t.artifacts_from_cache;
+    o["artifacts_from_github"] = t.artifacts_from_github;
     o["artifacts_not_found"] = t.artifacts_not_found;
     o["artifacts_failed"] = t.artifacts_failed;
     o["bytes"] = t.bytes;

@@ -295,6 +295,30 @@ void fetch_github_rows(boost::asio::io_context& io, net::client& client, github_
     fetch->start();
 }
 
+void list_run_artifacts(boost::asio::io_context& io, net::client& client, github_settings api, std::uint64_t run_id,
+                        std::function<void(artifacts_answer)> done) {
+    auto ctx = std::make_shared<const context>(context{io, client, std::move(api)});
+    auto answer = std::make_shared<artifacts_answer>();
+    get_pages(
+        ctx, run_artifacts_url(ctx->settings.api_base, ctx->settings.repo, run_id),
+        [answer](const json::value& doc, bool&, std::string& message) {
+            artifacts_page page;
+            if (const auto ec = decode_artifacts(doc, page, message)) return ec;
+            answer->skipped += page.skipped;
+            std::move(page.artifacts.begin(), page.artifacts.end(), std::back_inserter(answer->artifacts));
+            return std::error_code();
+        },
+        [answer, done = std::move(done)](std::optional<failure> f) {
+            if (f) {
+                answer->artifacts.clear();
+                answer->code = f->code;
+                answer->message = std::move(f->message);
+                answer->status = f->status;
+            }
+            done(std::move(*answer));
+        });
+}
+
 void resolve_commit(boost::asio::io_context& io, net::client& client, github_settings api, std::string ref,
                     std::function<void(sha_answer)> done) {
     auto ctx = std::make_shared<const context>(context{io, client, std::move(api)});

@@ -64,6 +64,23 @@ const json::array* list_of(const json::value& doc, std::string_view key, std::st
     return &list->get_array();
 }
 
+// Calls `decode` with each object of the array member `key` of an object document, counting the
+// entries that are not objects; another shape is jobs::error::wrong_shape with `message` set.
+template <class Decode>
+std::error_code for_each_object(const json::value& doc, std::string_view key, jobs::skip_counts& skipped,
+                                std::string& message, Decode decode) {
+    const auto* list = list_of(doc, key, message);
+    if (list == nullptr) return jobs::error::wrong_shape;
+    for (const auto& element : *list) {
+        if (const auto* o = element.if_object()) {
+            decode(*o);
+        } else {
+            ++skipped[jobs::skip_reason::not_an_object];
+        }
+    }
+    return {};
+}
+
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (lower(c) >= 'a' && lower(c) <= 'f'); }
 
 }  // namespace
@@ -158,32 +175,24 @@ std::error_code json_answer::finish() {
 }
 
 std::error_code decode_runs(const json::value& doc, runs_page& out, std::string& message) {
-    const auto* list = list_of(doc, "workflow_runs", message);
-    if (list == nullptr) return jobs::error::wrong_shape;
-    for (const auto& element : *list) {
-        const auto* o = element.if_object();
-        if (o == nullptr) {
-            ++out.skipped[jobs::skip_reason::not_an_object];
-            continue;
-        }
-        if (!o->contains("id") || !o->contains("name") || !o->contains("event")) {
+    return for_each_object(doc, "workflow_runs", out.skipped, message, [&](const json::object& o) {
+        if (!o.contains("id") || !o.contains("name") || !o.contains("event")) {
             ++out.skipped[jobs::skip_reason::missing_field];
-            continue;
+            return;
         }
-        const auto id = to_count(o->if_contains("id"));
-        auto name = text_or_null(*o, "name");
-        auto event = text_or_null(*o, "event");
-        auto status = o->contains("status") ? text_or_null(*o, "status") : std::string();
-        auto head_sha = o->contains("head_sha") ? text_or_null(*o, "head_sha") : std::string();
-        const auto attempt = o->contains("run_attempt") ? to_count(o->if_contains("run_attempt")) : std::uint64_t{1};
+        const auto id = to_count(o.if_contains("id"));
+        auto name = text_or_null(o, "name");
+        auto event = text_or_null(o, "event");
+        auto status = o.contains("status") ? text_or_null(o, "status") : std::string();
+        auto head_sha = o.contains("head_sha") ? text_or_null(o, "head_sha") : std::string();
+        const auto attempt = o.contains("run_attempt") ? to_count(o.if_contains("run_attempt")) : std::uint64_t{1};
         if (!id || !name || !event || !status || !head_sha || !attempt) {
             ++out.skipped[jobs::skip_reason::bad_field];
-            continue;
+            return;
         }
         out.runs.push_back(
             {*id, std::move(*name), *attempt, std::move(*status), std::move(*event), std::move(*head_sha)});
-    }
-    return {};
+    });
 }
 
 bool wanted_run(const workflow_run& run, std::string_view sha, const std::vector<std::string>& workflows) {
@@ -197,27 +206,20 @@ bool wanted_run(const workflow_run& run, std::string_view sha, const std::vector
 
 std::error_code decode_jobs(const json::value& doc, const workflow_run& run, std::vector<jobs::job_row>& rows,
                             jobs::skip_counts& skipped, std::string& message) {
-    const auto* list = list_of(doc, "jobs", message);
-    if (list == nullptr) return jobs::error::wrong_shape;
-    for (const auto& element : *list) {
-        const auto* o = element.if_object();
-        if (o == nullptr) {
-            ++skipped[jobs::skip_reason::not_an_object];
-            continue;
-        }
-        const auto* id = o->if_contains("id");
-        const auto* name = o->if_contains("name");
-        const auto* attempt = o->if_contains("run_attempt");
-        const auto* status = o->if_contains("status");
+    return for_each_object(doc, "jobs", skipped, message, [&](const json::object& o) {
+        const auto* id = o.if_contains("id");
+        const auto* name = o.if_contains("name");
+        const auto* attempt = o.if_contains("run_attempt");
+        const auto* status = o.if_contains("status");
         if (id == nullptr || name == nullptr || attempt == nullptr || status == nullptr) {
             ++skipped[jobs::skip_reason::missing_field];
-            continue;
+            return;
         }
         const auto id_value = to_count(id);
         const auto attempt_value = to_count(attempt);
         if (!id_value || !attempt_value || !name->is_string() || !status->is_string()) {
             ++skipped[jobs::skip_reason::bad_field];
-            continue;
+            return;
         }
         jobs::job_row row;
         row.workflow_name = run.name;
@@ -226,13 +228,33 @@ std::error_code decode_jobs(const json::value& doc, const workflow_run& run, std
         row.run_attempt = *attempt_value;
         row.workflow_id = run.id;
         row.status = std::string(status->get_string());
-        if (const auto* c = o->if_contains("conclusion"); c != nullptr && c->is_string()) {
+        if (const auto* c = o.if_contains("conclusion"); c != nullptr && c->is_string()) {
             row.conclusion = std::string(c->get_string());
         }
         row.completed = *row.status == "completed";
         rows.push_back(std::move(row));
-    }
-    return {};
+    });
+}
+
+std::error_code decode_artifacts(const json::value& doc, artifacts_page& out, std::string& message) {
+    return for_each_object(doc, "artifacts", out.skipped, message, [&](const json::object& o) {
+        if (!o.contains("id") || !o.contains("name")) {
+            ++out.skipped[jobs::skip_reason::missing_field];
+            return;
+        }
+        const auto id = to_count(o.if_contains("id"));
+        const auto* name = o.if_contains("name");
+        const auto* expired = o.if_contains("expired");
+        const auto size = o.contains("size_in_bytes") ? to_count(o.if_contains("size_in_bytes")) : std::uint64_t{0};
+        if (!id || !name->is_string() || !size || (expired != nullptr && !expired->is_bool())) {
+            ++out.skipped[jobs::skip_reason::bad_field];
+            return;
+        }
+        out.artifacts.push_back({.id = *id,
+                                 .name = std::string(name->get_string()),
+                                 .size_in_bytes = *size,
+                                 .expired = expired != nullptr && expired->get_bool()});
+    });
 }
 
 bool is_full_sha(std::string_view text) noexcept {

@@ -51,6 +51,14 @@ net::url jobs_url(const net::url& api, std::string_view repo, std::uint64_t run_
     return repo_url(api, repo, fmt::format("/actions/runs/{}/jobs?filter=all&per_page=100", run_id));
 }
 
+net::url run_artifacts_url(const net::url& api, std::string_view repo, std::uint64_t run_id) {
+    return repo_url(api, repo, fmt::format("/actions/runs/{}/artifacts?per_page=100", run_id));
+}
+
+net::url artifact_zip_url(const net::url& api, std::string_view repo, std::uint64_t artifact_id) {
+    return repo_url(api, repo, fmt::format("/actions/artifacts/{}/zip", artifact_id));
+}
+
 net::url commit_url(const net::url& api, std::string_view repo, std::string_view ref) {
     return repo_url(api, repo, fmt::format("/commits/{}?per_page=1", percent_encode(ref)));
 }

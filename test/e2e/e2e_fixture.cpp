@@ -59,11 +59,20 @@ void RefreshE2e::serve(const snapshot_spec& spec, testing::server_options option
     write_file(dir_ / "jobs.json", snap_.jobs_json(rows_shape::bare_array));
     options.root = artifacts_;
     server_ = std::make_unique<testing::server>(options);
+    if (!local_github_) return;
+    for (const auto& j : snap_.jobs) {
+        server_->add_response(
+            "GET", "/github/repos/" + spec.repo + "/actions/runs/" + std::to_string(j.workflow_id) + "/artifacts", 200,
+            R"({"total_count":0,"artifacts":[]})");
+    }
 }
 
 std::vector<std::string> RefreshE2e::base_args() const {
-    return {std::string(sha), "--artifacts-url", server_->base_url(), "--ca-file", server_->ca_file().string(),
-            "--output-dir",   out_.string()};
+    std::vector<std::string> args{std::string(sha), "--artifacts-url",           server_->base_url(),
+                                  "--ca-file",      server_->ca_file().string(), "--output-dir",
+                                  out_.string()};
+    if (local_github_) args.insert(args.end(), {"--github-api-url", server_->url("/github")});
+    return args;
 }
 
 std::vector<std::string> RefreshE2e::file_args(std::vector<std::string> extra) const {

@@ -37,7 +37,9 @@ protected:
     // Generates the snapshot, writes its artifacts and jobs file, and starts the server.
     void serve(const snapshot_spec& spec, testing::server_options options = {});
 
-    // The SHA, the server as artifact host with its CA, and the output directory.
+    // The SHA, the server as artifact host with its CA, and the output directory; with
+    // local_github_, also the server as the GitHub API of the GitHub-artifacts fallback, where every
+    // run of the snapshot has no artifact (so that no test reaches out to api.github.com).
     std::vector<std::string> base_args() const;
     // base_args() with the snapshot's jobs file as the source, then `extra`.
     std::vector<std::string> file_args(std::vector<std::string> extra = {}) const;
@@ -65,6 +67,7 @@ protected:
     void remove_artifact(std::string_view suite, int shard);
     void replace_artifact(std::string_view suite, int shard, const std::string& bytes);
 
+    bool local_github_ = true;  // set before serve()
     std::filesystem::path dir_, artifacts_, out_, binary_;
     snapshot snap_;
     std::unique_ptr<testing::server> server_;

@@ -86,6 +86,7 @@ class GithubE2e : public RefreshE2e {
 protected:
     void SetUp() override {
         RefreshE2e::SetUp();
+        local_github_ = false;  // the fallback asks --query-url, the scripted API
         serve(small_spec());
         api_ = std::make_unique<testing::server>();
         make_runs();
@@ -297,6 +298,26 @@ TEST_F(GithubE2e, AJobInProgressLeavesItsSuitePendingExits75AndTheOthersAreWritt
         EXPECT_FALSE(artifact_requested("test-reports-test-inductor_timm-2-2-linux.g5")) << "fetched a running job";
         expect_hygiene(r);
     }
+}
+
+// With the github source, the GitHub-artifacts fallback asks the same API (docs/command.md).
+TEST_F(GithubE2e, AShardS3LacksIsLookedForAmongItsRunsArtifactsOnTheQueryUrl) {
+    script_api();
+    const auto* gone = snap_.find_artifact("inductor_huggingface", 1);
+    ASSERT_NE(gone, nullptr);
+    fs::remove(artifacts_ / gone->path);
+    const std::uint64_t run = run_named("inductor", "push").id;
+    const std::string listing =
+        "/repos/pytorch/pytorch/actions/runs/" + std::to_string(run) + "/artifacts?per_page=100";
+    api_->add_response("GET", listing, 200,
+                       R"({"total_count":1,"artifacts":[{"id":1,"name":"logs-x","expired":false}]})");
+    const auto r = run_with_token(api_args());
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    const auto asked = api_targets();
+    EXPECT_EQ(std::count(asked.begin(), asked.end(), listing), 1);
+    EXPECT_NE(r.err.find("is not among the run's artifacts"), std::string::npos) << r.err;
+    expect_all_written({"inductor_huggingface_training.csv", "inductor_huggingface_inference.csv"});
+    expect_hygiene(r);
 }
 
 TEST_F(GithubE2e, ACommitWithoutWantedRunsYetExits75AndWritesNothing) {
@@ -530,11 +551,12 @@ TEST_F(GithubE2e, AllowPartialMergesWhatArrivedIntoTheExistingFileAndExits1) {
                          "DistilBertForMaskedLM,pass,5,12", "T5Small,fail_to_run,0,7"});
     write_file(out_ / (suite + "_training.csv"), existing);
 
-    auto r = run(file_args());
+    // S3 only: this fixture has no GitHub for the jobs file's runs.
+    auto r = run(file_args({"--no-github-artifacts"}));
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_EQ(read_file(out_ / (suite + "_training.csv")), existing) << "merged without --allow-partial";
 
-    r = run(file_args({"--allow-partial"}));
+    r = run(file_args({"--no-github-artifacts", "--allow-partial"}));
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_EQ(
         read_file(out_ / (suite + "_training.csv")),

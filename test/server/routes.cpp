@@ -13,6 +13,11 @@ constexpr std::string_view access_denied_xml =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
 
+constexpr std::string_view authentication_failed_xml =
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+    "<Error><Code>AuthenticationFailed</Code><Message>Server failed to authenticate the request.</Message>"
+    "<AuthenticationErrorDetail>{}</AuthenticationErrorDetail></Error>";
+
 // Starts like a job list, then breaks off into bytes no JSON parser accepts.
 constexpr std::string_view garbage_json_body = "{\"jobs\": [{\"id\": 1, \"name\": \"linux\"},\x01\xff<html>";
 
@@ -86,8 +91,10 @@ void apply_body_fault(const fault& f, response_plan& plan) {
 
 response_plan server::impl::plan(const http::request<http::string_body>& request) {
     const std::string_view path = path_of(request.target());
-    const std::optional<fault> queued = next_fault(path);
-    std::optional<response_plan> chosen = queued ? fault_answer(*queued) : std::nullopt;
+    std::optional<response_plan> chosen = plan_refusal(request);
+    const std::optional<fault> queued = chosen ? std::nullopt : next_fault(path);
+    if (!chosen && queued) chosen = fault_answer(*queued);
+    if (!chosen) chosen = plan_handled(request);
     if (!chosen) chosen = plan_scripted(request);
     response_plan plan;
     if (chosen) {
@@ -112,6 +119,38 @@ response_plan server::impl::plan(const http::request<http::string_body>& request
         }
     }
     return plan;
+}
+
+std::optional<response_plan> server::impl::plan_refusal(const http::request<http::string_body>& request) {
+    const auto refuse = [](std::string_view why) {
+        return string_plan(403, fmt::format(fmt::runtime(authentication_failed_xml), why), {}, "application/xml");
+    };
+    if (options.refuse_authorization && request.find(http::field::authorization) != request.end())
+        return refuse("Authorization header is not allowed with a signed URL");
+    const std::string_view target = request.target();
+    const std::string_view path = path_of(target);
+    const std::lock_guard lock{mutex};
+    const auto found = signatures.find(path);
+    if (found == signatures.end()) return std::nullopt;
+    const std::string_view query = path.size() < target.size() ? target.substr(path.size() + 1) : "";
+    const auto sig = query.starts_with("sig=") ? found->second.find(std::string(query.substr(4))) : found->second.end();
+    if (sig == found->second.end()) return refuse("Signature did not match");
+    if (sig->second == 0) return refuse("Signature has expired");
+    --sig->second;
+    return std::nullopt;
+}
+
+std::optional<response_plan> server::impl::plan_handled(const http::request<http::string_body>& request) {
+    server::handler h;
+    {
+        const std::lock_guard lock{mutex};
+        const auto found =
+            handlers.find({std::string(request.method_string()), std::string(path_of(request.target()))});
+        if (found == handlers.end()) return std::nullopt;
+        h = found->second;
+    }
+    const answer a = h(recorded(request, 0));
+    return string_plan(a.status, a.body, a.headers, "application/json");
 }
 
 std::optional<response_plan> server::impl::plan_scripted(const http::request<http::string_body>& request) {

@@ -74,8 +74,11 @@ public:
     std::optional<boost::asio::ssl::context> tls;  // empty for http
 
     mutable std::mutex mutex;
-    std::map<std::pair<std::string, std::string>, scripted_response> scripted;  // (method, target)
-    std::map<std::string, generated_route> generated;                           // by path
+    std::map<std::pair<std::string, std::string>, scripted_response> scripted;       // (method, target)
+    std::map<std::string, generated_route> generated;                                // by path
+    std::map<std::pair<std::string, std::string>, server::handler> handlers;         // (method, path)
+    std::map<std::string, std::map<std::string, unsigned>, std::less<>> signatures;  // path -> sig -> uses left
+    unsigned signatures_made = 0;
     std::vector<stall_rule> stalls;
     std::map<std::string, std::deque<fault>, std::less<>> faults;  // by path
     std::vector<recorded_request> log;
@@ -94,9 +97,16 @@ public:
 private:
     boost::asio::awaitable<void> accept_loop();
     std::optional<response_plan> plan_scripted(const http::request<http::string_body>& request);
+    std::optional<response_plan> plan_handled(const http::request<http::string_body>& request);
+    // 403 for a request blob storage would refuse: an Authorization field (refuse_authorization),
+    // or a signed path without a good signature.
+    std::optional<response_plan> plan_refusal(const http::request<http::string_body>& request);
     response_plan plan_static(const http::request<http::string_body>& request);
     std::optional<fault> next_fault(std::string_view path);
 };
+
+// The request as the log keeps it.
+recorded_request recorded(const http::request<http::string_body>& request, std::uint64_t connection);
 
 // Serves one accepted connection until the peer leaves, the request asks to close, or a stall.
 boost::asio::awaitable<void> run_connection(server::impl& server, boost::asio::ip::tcp::socket socket,

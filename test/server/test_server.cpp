@@ -95,13 +95,18 @@ asio::awaitable<void> server::impl::accept_loop() {
     }
 }
 
-void server::impl::record(const http::request<http::string_body>& request, std::uint64_t connection) {
+recorded_request recorded(const http::request<http::string_body>& request, std::uint64_t connection) {
     recorded_request entry;
     entry.method = std::string(request.method_string());
     entry.target = std::string(request.target());
     for (const auto& field : request) entry.headers.emplace_back(field.name_string(), field.value());
     entry.body = request.body();
     entry.connection = connection;
+    return entry;
+}
+
+void server::impl::record(const http::request<http::string_body>& request, std::uint64_t connection) {
+    recorded_request entry = recorded(request, connection);
     const std::lock_guard lock{mutex};
     log.push_back(std::move(entry));
     ++stats.requests_total;
@@ -156,6 +161,18 @@ void server::add_response(std::string method, std::string target, unsigned statu
                           header_list headers) {
     const std::lock_guard lock{impl_->mutex};
     impl_->scripted[{std::move(method), std::move(target)}] = {status, std::move(body), std::move(headers)};
+}
+
+void server::add_handler(std::string method, std::string path, handler h) {
+    const std::lock_guard lock{impl_->mutex};
+    impl_->handlers[{std::move(method), std::move(path)}] = std::move(h);
+}
+
+std::string server::sign(const std::string& path, unsigned uses) {
+    const std::lock_guard lock{impl_->mutex};
+    const std::string sig = std::to_string(++impl_->signatures_made);
+    impl_->signatures[path][sig] = uses;
+    return url(path) + "?sig=" + sig;
 }
 
 void server::stall(stall_point where, std::string path, std::uint64_t after_bytes) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,6 +43,9 @@ struct server_options {
     // Waited before each response's headers: one round trip per request.
     std::chrono::milliseconds response_delay{0};
     missing_reply missing = missing_reply::not_found;
+    // Answer 403 to any request that carries an Authorization field, as blob storage does to a
+    // token meant for another service (docs/pytorch-ci.md section 3).
+    bool refuse_authorization = false;
     std::uint16_t port = 0;  // 0: an ephemeral port
 };
 
@@ -66,6 +70,13 @@ struct server_stats {
     std::uint64_t requests_in_flight = 0;    // read and not yet fully answered, now
     std::uint64_t requests_in_flight_max = 0;
     std::uint64_t requests_total = 0;  // every request read, answered or not
+};
+
+// A scripted answer (see server::add_handler).
+struct answer {
+    unsigned status = 200;
+    std::string body;
+    header_list headers;
 };
 
 // Where a stall keeps a connection waiting: the socket stays open and nothing is sent until the
@@ -145,6 +156,17 @@ public:
     // method and target replaces the earlier one.
     void add_response(std::string method, std::string target, unsigned status, std::string body,
                       header_list headers = {});
+
+    // Answers `method` on `path` (whatever the query) with what `handler` returns for the request;
+    // it is called on the server thread without the server's lock, so it may use other servers
+    // (e.g. sign() on a blob server). Comes before add_response's answers for the same path.
+    using handler = std::function<answer(const recorded_request&)>;
+    void add_handler(std::string method, std::string path, handler h);
+
+    // A short-lived signed URL for `path`, as blob storage hands out: url(path) + "?sig=N", good
+    // for `uses` requests. Once a path has been signed, a request for it without a good signature,
+    // or with a spent one, gets 403 AuthenticationFailed; a later sign() adds a new signature.
+    std::string sign(const std::string& path, unsigned uses);
 
     // Makes requests stall at `where`. `path` "" means every path; before_handshake ignores `path`
     // (no request is known yet). `after_bytes` is for mid_body. Stalls apply until clear_stalls().

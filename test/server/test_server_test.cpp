@@ -184,6 +184,46 @@ TEST(Server, ScriptedAnswersAndRequestLog) {
     EXPECT_TRUE(srv.requests().empty());
 }
 
+TEST(Server, HandlersAnswerFromTheRequest) {
+    server srv;
+    srv.add_response("GET", "/who", 200, "scripted");
+    srv.add_handler("GET", "/who", [](const recorded_request& r) {
+        return answer{r.header("authorization").empty() ? 401u : 200u, r.target, {{"X-Seen", "1"}}};
+    });
+    test_client client{srv};
+    const auto anonymous = client.get("/who?a=1");
+    EXPECT_EQ(anonymous.message.result_int(), 401);
+    EXPECT_EQ(anonymous.message.body(), "/who?a=1");
+    EXPECT_EQ(anonymous.message["X-Seen"], "1");
+    EXPECT_EQ(client.get("/who", {{"Authorization", "Bearer t"}}).message.result_int(), 200);
+    EXPECT_EQ(srv.requests().size(), 2u);
+}
+
+TEST(Server, SignedPathsWantAGoodSignatureAndNoAuthorization) {
+    server_options o = options(true);
+    o.refuse_authorization = true;
+    server srv{o};
+    srv.add_generated("/blob/a.zip", 1000, 3);
+    test_client client{srv};
+    EXPECT_EQ(client.get("/blob/a.zip").message.result_int(), 200);  // not signed yet: served
+
+    const std::string signed_url = srv.sign("/blob/a.zip", 2);
+    const std::string target = signed_url.substr(srv.base_url().size());
+    EXPECT_EQ(target, "/blob/a.zip?sig=1");
+    const auto refused = [](const test_client::result& r, std::string_view why) {
+        EXPECT_EQ(r.message.result_int(), 403);
+        EXPECT_NE(r.message.body().find("<Code>AuthenticationFailed</Code>"), std::string::npos);
+        EXPECT_NE(r.message.body().find(why), std::string::npos) << r.message.body();
+    };
+    refused(client.get("/blob/a.zip"), "did not match");
+    refused(client.get("/blob/a.zip?sig=2"), "did not match");
+    refused(client.get(target, {{"Authorization", "Bearer t"}}), "Authorization");
+    EXPECT_EQ(client.get(target).message.result_int(), 200);
+    EXPECT_EQ(client.get(target, {{"Range", "bytes=10-"}}).message.result_int(), 206);
+    refused(client.get(target), "expired");
+    EXPECT_EQ(client.get(srv.sign("/blob/a.zip", 1).substr(srv.base_url().size())).message.result_int(), 200);
+}
+
 TEST(Script, LoadsResponsesAndGeneratedBodies) {
     server srv{options(false)};
     apply_script(srv, R"({

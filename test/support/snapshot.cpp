@@ -169,17 +169,31 @@ void add_testcases(std::string& out, std::size_t bytes, prng& rng) {
     }
 }
 
-void add_filler(zip_writer& zip, const std::string& name, const snapshot_spec& spec, prng& rng) {
+// Returns the entry's content, except for a repeated block (then empty).
+std::string add_filler(zip_writer& zip, const std::string& name, const snapshot_spec& spec, prng& rng) {
     if (spec.filler_block == 0) {
         std::string xml(xml_head);
         add_testcases(xml, spec.filler_bytes, rng);
-        zip.add(name, xml + std::string(xml_tail));
-        return;
+        xml += xml_tail;
+        zip.add(name, xml);
+        return xml;
     }
     std::string block;
     add_testcases(block, spec.filler_block, rng);
     const std::size_t times = std::max<std::size_t>(1, (spec.filler_bytes + block.size() - 1) / block.size());
     zip.add_repeated(name, xml_head, block, times, xml_tail);
+    return {};
+}
+
+// The same reports as actions/upload-artifact@v4 zips them (docs/pytorch-ci.md section 3): paths
+// below the patterns' common root `test/`, written by Node's archiver, which streams each entry and
+// puts its sizes in a data descriptor after it.
+std::string as_github_artifact(const std::vector<std::pair<std::string, std::string>>& entries) {
+    zip_writer zip;
+    for (const auto& [name, content] : entries) {
+        zip.add(name.starts_with("test/") ? name.substr(5) : name, content, {.descriptor = true});
+    }
+    return zip.finish();
 }
 
 std::string build_config(const suite_spec& s) {
@@ -203,6 +217,11 @@ std::string artifact_path(const std::string& repo, const job& j, const suite_spe
     return repo + "/" + std::to_string(j.workflow_id) + "/" + std::to_string(j.attempt) +
            "/artifact/test-reports-test-" + s.suite() + "-" + std::to_string(shard) + "-" + std::to_string(s.shards) +
            "-" + machine(s) + "_" + std::to_string(j.id) + ".zip";
+}
+
+std::string github_artifact_name(const job& j, const suite_spec& s, int shard) {
+    return "test-reports-runattempt" + std::to_string(j.attempt) + "-test-" + s.suite() + "-" + std::to_string(shard) +
+           "-" + std::to_string(s.shards) + "-" + machine(s) + "_" + std::to_string(j.id) + ".zip";
 }
 
 std::string quote_if_needed(const std::string& v) {
@@ -250,8 +269,10 @@ snapshot make_snapshot(const snapshot_spec& spec) {
                 if (retried && newest && spec.newest_attempt_missing) continue;  // uploaded nothing
 
                 zip_writer zip;
+                std::vector<std::pair<std::string, std::string>> entries;  // for the GitHub copy
                 const std::string prefix = s.rocm ? "test-reports/" : "test/test-reports/";
-                add_filler(zip, prefix + "python-pytest/benchmarks/dynamo/" + s.suite() + ".xml", spec, rng);
+                const std::string xml_name = prefix + "python-pytest/benchmarks/dynamo/" + s.suite() + ".xml";
+                entries.emplace_back(xml_name, add_filler(zip, xml_name, spec, rng));
                 for (const auto& phase : s.phases) {
                     std::vector<model_result> rows;
                     for (std::size_t m = 0; m < names.size() && m < static_cast<std::size_t>(spec.models_per_suite);
@@ -270,7 +291,9 @@ snapshot make_snapshot(const snapshot_spec& spec) {
                         if (!newest) r.accuracy = "fail_to_run";  // the failed first attempt
                         rows.push_back(r);
                     }
-                    zip.add(prefix + phase + "_" + entry_benchmark(s.benchmark) + ".csv", report_csv(rows, rng));
+                    const std::string csv_name = prefix + phase + "_" + entry_benchmark(s.benchmark) + ".csv";
+                    entries.emplace_back(csv_name, report_csv(rows, rng));
+                    zip.add(csv_name, entries.back().second);
                     if (used) {
                         for (const auto& r : rows) {
                             expected_rows[phase].push_back(
@@ -282,6 +305,12 @@ snapshot make_snapshot(const snapshot_spec& spec) {
                     }
                 }
                 snap.artifacts.push_back({artifact_path(spec.repo, j, s, shard), zip.finish()});
+                if (spec.github_copies) {
+                    auto& a = snap.artifacts.back();
+                    a.github_name = github_artifact_name(j, s, shard);
+                    a.github_bytes = as_github_artifact(entries);
+                    a.run_id = j.workflow_id;
+                }
             }
         }
         for (auto& [phase, rows] : expected_rows) {

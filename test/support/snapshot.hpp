@@ -38,6 +38,9 @@ struct snapshot_spec {
     bool newest_attempt_missing = false;
     // Rows of other workflows, build jobs, excluded jobs, odd names and incomplete rows.
     bool noise = true;
+    // Every wanted artifact also as the GitHub Actions artifact its job uploads when S3 fails
+    // (artifact_file::github_name and github_bytes). Not with filler_block.
+    bool github_copies = false;
     std::uint32_t seed = 1;
 };
 
@@ -54,6 +57,11 @@ struct artifact_file {
     std::string path;  // relative to the artifact root: owner/repo/run/attempt/artifact/NAME.zip
     std::string bytes;
     bool decoy = false;  // belongs to a job the refresh must not pick
+    // With snapshot_spec::github_copies: the same reports as the job's GitHub Actions artifact of
+    // run `run_id`, `test-reports-runattempt{N}-...zip` (docs/pytorch-ci.md section 3).
+    std::string github_name{};
+    std::string github_bytes{};
+    std::uint64_t run_id = 0;
 };
 
 enum class rows_shape { clickhouse, rockset, bare_array };

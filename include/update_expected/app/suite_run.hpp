@@ -28,11 +28,17 @@ enum class shard_state {
     pending,    // the candidate to try has not completed: its artifact may still come
 };
 
+// Where a candidate's reports may be, in the order they are looked for (docs/pytorch-ci.md section
+// 3): its S3 object, then the GitHub Actions artifact of its run that holds them when the S3 upload
+// failed.
+enum class place { s3, github };
+
 // Fetch the artifact of candidate `candidate` (an index into plan().shards[shard - 1], newest
-// first) for `shard`.
+// first) for `shard` from `where`.
 struct fetch_step {
     unsigned shard = 0;
     std::size_t candidate = 0;
+    place where = place::s3;
 };
 
 // A shard whose job has not completed, and that job.
@@ -68,6 +74,9 @@ class suite_run {
 public:
     struct options {
         bool allow_partial = false;  // merge incomplete phases into their files (--allow-partial)
+        // After S3, look among the run's GitHub artifacts before the next older candidate
+        // (not --no-github-artifacts).
+        bool github_artifacts = false;
     };
 
     // Precondition: plan.shard_count >= 1 and plan.shards.size() == plan.shard_count.
@@ -83,6 +92,8 @@ public:
     shard_state state(unsigned shard) const;
     // The candidate a shard tries (fetching) or ended with. Precondition: the shard has one.
     const jobs::candidate& candidate(unsigned shard) const;
+    // Where that candidate's artifact is looked for (fetching) or was last looked for.
+    place where(unsigned shard) const { return at(shard).where; }
 
     // ---- events; each returns what to do next ----
 
@@ -94,12 +105,14 @@ public:
     suite_step start_refused(std::string reason);
     // The artifact being fetched for `shard` was read without a zip or CSV error.
     suite_step delivered(unsigned shard);
-    // The artifact being fetched for `shard` is not there: the next older candidate is fetched, or
-    // the shard is pending (that candidate has not completed) or missing (none is left). After
+    // The artifact being fetched for `shard` is not there: the same candidate's GitHub artifact is
+    // fetched (after S3, with options::github_artifacts), else the next older candidate, or the
+    // shard is pending (that candidate has not completed) or missing (none is left). After
     // interrupt() the shard fails instead.
     suite_step missing(unsigned shard);
     // The artifact being fetched for `shard` is corrupt or could not be had (`reason`, one line a
-    // user can act on). An older candidate is never tried: it would publish stale rows.
+    // user can act on), from either place. An older candidate is never tried: it would publish
+    // stale rows.
     suite_step failed(unsigned shard, std::string reason);
     // The run was interrupted: from now on no file is written and no older candidate is tried.
     void interrupt() noexcept { interrupted_ = true; }
@@ -108,11 +121,13 @@ private:
     struct shard {
         shard_state state = shard_state::waiting;
         std::size_t candidate = 0;
+        place where = place::s3;
         std::string reason;  // failed: why
     };
 
-    // Starts candidate `c` of `s`, or ends the shard when that candidate has not completed.
+    // Starts candidate `c` of `s` at S3, or ends the shard when that candidate has not completed.
     void try_candidate(unsigned s, std::size_t c, suite_step& step);
+    void try_place(unsigned s, place p, suite_step& step);
     void end(unsigned s, shard_state how, suite_step& step);
     shard& at(unsigned s);
     const shard& at(unsigned s) const;

@@ -16,6 +16,11 @@ namespace ue::jobs {
 std::string artifact_url(std::string_view base, std::string_view repo, const suite_plan& plan, std::uint32_t shard,
                          const candidate& job);
 
+// `test-reports-runattempt{runAttempt}-test-{SUITE}-{SHARD}-{NUM_SHARDS}-{MACHINE}_{id}.zip`, exactly:
+// the name of the GitHub Actions artifact of run {workflowId} that holds the job's reports when
+// its S3 upload failed (docs/pytorch-ci.md section 3).
+std::string github_artifact_name(const suite_plan& plan, std::uint32_t shard, const candidate& job);
+
 enum class phase { training, inference };
 std::string_view to_string(phase p) noexcept;
 

@@ -58,6 +58,10 @@ enum class artifact_status {
 };
 std::string_view to_string(artifact_status status) noexcept;
 
+// Where an artifact's bytes came from (docs/pytorch-ci.md section 3): `s3`, `github` or `cache`.
+enum class artifact_store { s3, github, cache };
+std::string_view to_string(artifact_store store) noexcept;
+
 struct artifact_result {
     std::string url{};  // as fetched; redacted (redact_url) wherever it is shown
     jobs::baseline baseline = jobs::baseline::standard;
@@ -65,7 +69,10 @@ struct artifact_result {
     unsigned shard = 0;
     unsigned shard_count = 0;
     artifact_status status = artifact_status::read;
-    bool from_cache = false;
+    artifact_store store = artifact_store::s3;
+    std::uint64_t run_id = 0;  // the job's workflow run, its attempt and the job itself
+    std::uint64_t run_attempt = 0;
+    std::uint64_t job_id = 0;
     std::uint64_t bytes = 0;  // body bytes received from the network (0 from the cache)
     unsigned attempts = 0;    // requests made, retries included (0 from the cache)
     std::chrono::milliseconds elapsed{0};
@@ -91,8 +98,9 @@ struct summary_totals {
     std::size_t files_unchanged = 0;
     std::size_t files_incomplete = 0;
     std::size_t files_failed = 0;
-    std::size_t artifacts_read = 0;  // from_cache ones included
+    std::size_t artifacts_read = 0;  // those from the cache and from GitHub included
     std::size_t artifacts_from_cache = 0;
+    std::size_t artifacts_from_github = 0;
     std::size_t artifacts_not_found = 0;
     std::size_t artifacts_failed = 0;
     std::uint64_t bytes = 0;  // over every artifact tried
@@ -102,7 +110,7 @@ summary_totals totals(const run_summary& summary) noexcept;
 
 // The last line on stdout, for a cron log, with a final newline, e.g.
 //   update-expected 0123456789ab: 40 written, 2 unchanged, 1 incomplete (inductor_timm_training:
-//   shard 2/2 not there), 82 artifacts (3 from cache), 16.4 MiB, 1.9 s
+//   shard 2/2 not there), 82 artifacts (3 from cache, 1 from GitHub artifacts), 16.4 MiB, 1.9 s
 // (one line). The SHA is the first 12 digits of the resolved one, else the SHA as asked. `written`
 // reads `to write` with --dry-run (and ` (dry run)` follows the SHA). `unchanged` always shows;
 // incomplete and failed only when there are some, naming at most 3 files (then `; N more`).
@@ -110,10 +118,12 @@ summary_totals totals(const run_summary& summary) noexcept;
 // run is on stderr, not here. Shown URLs and texts are the caller's: this line has none.
 std::string format_summary_line(const run_summary& summary);
 
-// The -v line of one artifact (no newline; the caller picks the stream), URL redacted and last, e.g.
-//   inductor_timm shard 2/2: read, 1.2 MiB, 2 attempts, 0.4 s: https://host/.../x_2.zip
-//   rocm/inductor_timm shard 1/2: read from cache: https://host/.../x_1.zip
-//   inductor_timm shard 2/2: not found (403 Forbidden), 0 B, 1 attempt, 0.0 s: https://host/...
+// The -v line of one artifact (no newline; the caller picks the stream): where its bytes came from
+// and which job's they are, then the URL, redacted and last, e.g.
+//   inductor_timm shard 2/2: read from s3 (run 15, attempt 2, job 41), 1.2 MiB, 2 attempts, 0.4 s: https://...
+//   rocm/inductor_timm shard 1/2: read from cache (run 15, attempt 1, job 40): https://host/.../x_1.zip
+//   inductor_timm shard 2/2: not found at github (run 15, attempt 2, job 41) (HTTP 404), 0 B, 1 attempt, 0.0 s:
+//   https://...
 std::string format_artifact_line(const artifact_result& artifact);
 
 // `url` without what may be a credential: the user-info part (`user:pass@`) is dropped and every

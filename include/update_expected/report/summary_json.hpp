@@ -8,7 +8,7 @@ namespace ue::report {
 
 // Version of the document's shape; bumped when a key changes meaning or goes away (adding keys does
 // not bump it).
-inline constexpr int summary_json_version = 1;
+inline constexpr int summary_json_version = 2;
 
 // The --summary-json document of a run: one JSON object and a final newline, keys in a fixed order,
 // shape documented in docs/summary-json.md. URLs are redacted (redact_url) and URLs inside error

@@ -80,6 +80,21 @@ struct sha_answer {
     bool ok() const noexcept { return !code; }
 };
 
+struct artifacts_answer {
+    std::vector<run_artifact> artifacts;  // every page's, in answer order
+    jobs::skip_counts skipped;
+    std::error_code code;
+    std::string message;  // one line naming the URL, without credentials
+    unsigned status = 0;  // the HTTP status of a refusal, 0 otherwise
+
+    bool ok() const noexcept { return !code; }
+};
+
+// Every artifact of run `run_id` (GET .../actions/runs/{run_id}/artifacts, pages followed by Link),
+// expired ones included. Fails as fetch_github_rows does; `done` is called exactly once.
+void list_run_artifacts(boost::asio::io_context& io, net::client& client, github_settings api, std::uint64_t run_id,
+                        std::function<void(artifacts_answer)> done);
+
 // The full SHA of `ref` (a hex prefix) via `GET /repos/{repo}/commits/{ref}`. No such commit
 // (404/422) is error::no_such_commit with a message naming ref and repo; other failures as above.
 void resolve_commit(boost::asio::io_context& io, net::client& client, github_settings api, std::string ref,

@@ -1,9 +1,10 @@
 #pragma once
 
 // The answers of the GitHub REST API read without any socket or client: the `Link` header and the
-// JSON documents decoded into runs, job rows and commit SHAs (docs/pytorch-ci.md section 1). Every
-// input here comes from the network; the fuzz targets github_runs, github_jobs, github_commit and
-// link_header feed them (docs/fuzzing.md). The requests are in github_api.hpp.
+// JSON documents decoded into runs, job rows, run artifacts and commit SHAs (docs/pytorch-ci.md
+// sections 1 and 3). Every input here comes from the network; the fuzz targets github_runs,
+// github_jobs, github_artifacts, github_commit and link_header feed them (docs/fuzzing.md). The requests are in
+// github_api.hpp.
 
 #include "update_expected/jobs/job_row.hpp"
 #include "update_expected/net/response_head.hpp"
@@ -95,6 +96,25 @@ bool wanted_run(const workflow_run& run, std::string_view sha, const std::vector
 // counted. Another shape is jobs::error::wrong_shape.
 std::error_code decode_jobs(const boost::json::value& doc, const workflow_run& run, std::vector<jobs::job_row>& rows,
                             jobs::skip_counts& skipped, std::string& message);
+
+// One entry of a run's artifacts listing, as far as finding a report needs it.
+struct run_artifact {
+    std::uint64_t id = 0;
+    std::string name;
+    std::uint64_t size_in_bytes = 0;
+    bool expired = false;  // its bytes are gone: its download answers 410
+
+    bool operator==(const run_artifact&) const = default;
+};
+
+struct artifacts_page {
+    std::vector<run_artifact> artifacts;  // in answer order
+    jobs::skip_counts skipped;            // not_an_object, missing_field (id, name) or bad_field
+};
+
+// `{"artifacts":[...]}` (a run's artifacts listing, docs/pytorch-ci.md section 3). `expired` and
+// `size_in_bytes` may be absent (false, 0). Another shape is jobs::error::wrong_shape.
+std::error_code decode_artifacts(const boost::json::value& doc, artifacts_page& out, std::string& message);
 
 // The full `sha` of a commit answer, checked to be 40 hex digits that start with `ref` when `ref`
 // is hex (case-insensitive). Anything else is jobs::error::wrong_shape.

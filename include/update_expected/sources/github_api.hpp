@@ -22,6 +22,12 @@ namespace ue::sources {
 net::url runs_url(const net::url& api, std::string_view repo, std::string_view sha);
 // `GET {api}/repos/{repo}/actions/runs/{run_id}/jobs?filter=all&per_page=100` (every attempt's jobs).
 net::url jobs_url(const net::url& api, std::string_view repo, std::uint64_t run_id);
+// `GET {api}/repos/{repo}/actions/runs/{run_id}/artifacts?per_page=100`: the run's GitHub Actions
+// artifacts (docs/pytorch-ci.md section 3).
+net::url run_artifacts_url(const net::url& api, std::string_view repo, std::uint64_t run_id);
+// `GET {api}/repos/{repo}/actions/artifacts/{artifact_id}/zip`: answers 302 to a short-lived signed
+// URL on another host.
+net::url artifact_zip_url(const net::url& api, std::string_view repo, std::uint64_t artifact_id);
 // `GET {api}/repos/{repo}/commits/{ref}?per_page=1` (per_page bounds the file list of the answer).
 net::url commit_url(const net::url& api, std::string_view repo, std::string_view ref);
 // `GET {api}/repos/{repo}/actions/workflows/{workflow}.yml/runs?branch=..&event=push&status=completed&per_page=100`.

@@ -247,6 +247,23 @@ TEST_F(Cli, GithubIsTheDefaultSourceWithThePublicApi) {
     EXPECT_CONTAINS(refused({"--query-url", "http://api.github.com", sha}), "--query-url");
 }
 
+// docs/command.md: the GitHub-artifacts fallback asks --query-url with the github source, else the
+// public API, whatever the source; --no-github-artifacts turns it off.
+TEST_F(Cli, GithubArtifactsAskTheGithubSourcesApiElseThePublicOne) {
+    EXPECT_TRUE(parsed({sha}).github_artifacts);
+    EXPECT_EQ(parsed({sha}).github_api_url, "https://api.github.com");
+    EXPECT_EQ(parsed({"--query-url", "https://ghe.example/api/v3", sha}).github_api_url, "https://ghe.example/api/v3");
+    EXPECT_EQ(parsed(rockset({})).github_api_url, "https://api.github.com");
+    EXPECT_EQ(parsed({"--jobs-file", "jobs.json", sha}).github_api_url, "https://api.github.com");
+    EXPECT_EQ(parsed(rockset({"--github-api-url", "http://127.0.0.1:9/gh"})).github_api_url, "http://127.0.0.1:9/gh");
+    EXPECT_EQ(parsed({"--query-url", "https://a.example", "--github-api-url", "https://b.example", sha}).github_api_url,
+              "https://b.example");
+    EXPECT_FALSE(parsed(rockset({"--no-github-artifacts"})).github_artifacts);
+    EXPECT_CONTAINS(refused(rockset({"--github-api-url", "http://gh.example"})), "--github-api-url");
+    EXPECT_CONTAINS(refused(rockset({"--no-github-artifacts", "--github-api-url", "https://gh.example"})),
+                    "--no-github-artifacts and --github-api-url contradict each other");
+}
+
 TEST_F(Cli, ShortShasAndLatestAreForTheGithubSource) {
     EXPECT_EQ(parsed({"0123ABC"}).sha, "0123abc");
     EXPECT_EQ(parsed({sha.substr(0, 4)}).sha, sha.substr(0, 4));
@@ -465,12 +482,13 @@ TEST_F(Cli, HelpExplainsEverythingAndExitsZero) {
         for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 80U) << line;
         EXPECT_CONTAINS(help, "refresh PyTorch's expected-accuracy CSVs");
         EXPECT_CONTAINS(help, "Usage: update-expected [OPTIONS] SHA");
-        for (const char* flag : {"--branch",    "--allow-partial", "--repo",       "--source",         "--query-url",
-                                 "--jobs-file", "--artifacts-url", "--output-dir", "--workflow",       "--config",
-                                 "--benchmark", "--exclude-job",   "--columns",    "-j,--concurrency", "--ca-file",
-                                 "--timeout",   "--retries",       "--dry-run",    "-q,--quiet",       "-v,--verbose",
-                                 "--cache-dir", "--no-cache",      "--progress",   "--summary-json",   "--version",
-                                 "--help"}) {
+        for (const char* flag : {"--branch",    "--allow-partial",  "--repo",           "--source",
+                                 "--query-url", "--jobs-file",      "--artifacts-url",  "--output-dir",
+                                 "--workflow",  "--config",         "--benchmark",      "--exclude-job",
+                                 "--columns",   "-j,--concurrency", "--ca-file",        "--timeout",
+                                 "--retries",   "--dry-run",        "-q,--quiet",       "-v,--verbose",
+                                 "--cache-dir", "--no-cache",       "--progress",       "--summary-json",
+                                 "--version",   "--help",           "--github-api-url", "--no-github-artifacts"}) {
             EXPECT_CONTAINS(help, flag);
         }
         for (const char* fact : {"default pytorch/pytorch",
@@ -597,7 +615,8 @@ TEST_F(Cli, DescribeNamesEverySetting) {
     for (const std::string& line : std::vector<std::string>{
              "source: jobs-file\n", "jobs file: " + (working / "jobs.json").string() + "\n", "excluded jobs: (none)\n",
              "repo: pytorch/pytorch\n", "concurrency: 16\n", "timeout: 30000 ms per stage\n", "retries: 4\n",
-             "dry run: no\n", "allow partial: no\n", "GITHUB_TOKEN/GH_TOKEN: unset\n"}) {
+             "dry run: no\n", "allow partial: no\n", "GITHUB_TOKEN/GH_TOKEN: unset\n",
+             "github artifacts: https://api.github.com\n"}) {
         EXPECT_CONTAINS(text, line);
     }
 }

@@ -37,8 +37,8 @@ jobs::suite_plan plan_of(std::vector<std::vector<jobs::candidate>> shards,
 }
 
 // A run whose tables declare both phases, as the refresh does after reading the existing files.
-suite_run started_run(jobs::suite_plan plan, bool allow_partial = false) {
-    suite_run run(std::move(plan), {.allow_partial = allow_partial});
+suite_run started_run(jobs::suite_plan plan, bool allow_partial = false, bool github_artifacts = false) {
+    suite_run run(std::move(plan), {.allow_partial = allow_partial, .github_artifacts = github_artifacts});
     run.tables().add_phase("training", expected::default_schema());
     run.tables().add_phase("inference", expected::default_schema());
     return run;
@@ -136,6 +136,59 @@ TEST(SuiteRun, AShardIsMissingOnlyWhenEveryCandidateIsMissing) {
     EXPECT_EQ(training.file.status, file_status::incomplete);
     EXPECT_EQ(training.file.missing_shards, std::vector<unsigned>{1});
     EXPECT_EQ(step.verdict->code, exit_code::incomplete);
+}
+
+// docs/pytorch-ci.md section 3: the places of one candidate, in order, then the next candidate.
+TEST(SuiteRun, WithGithubArtifactsACandidateIsLookedForOnGithubBeforeTheNextOne) {
+    auto run = started_run(plan_of({{job(30), job(20)}}), false, true);
+    auto step = run.start();
+    ASSERT_EQ(step.fetches.size(), 1u);
+    EXPECT_EQ(step.fetches[0].where, place::s3);
+
+    step = run.missing(1);
+    ASSERT_EQ(step.fetches.size(), 1u);
+    EXPECT_EQ(step.fetches[0].candidate, 0u);
+    EXPECT_EQ(step.fetches[0].where, place::github);
+    EXPECT_EQ(run.where(1), place::github);
+
+    step = run.missing(1);
+    ASSERT_EQ(step.fetches.size(), 1u);
+    EXPECT_EQ(step.fetches[0].candidate, 1u);
+    EXPECT_EQ(step.fetches[0].where, place::s3);
+
+    EXPECT_EQ(run.missing(1).fetches[0].where, place::github);
+    step = run.missing(1);
+    EXPECT_TRUE(step.fetches.empty());
+    EXPECT_EQ(run.state(1), shard_state::missing);
+    ASSERT_TRUE(step.verdict);
+    EXPECT_EQ(step.verdict->code, exit_code::incomplete);
+}
+
+TEST(SuiteRun, AGithubArtifactThatCannotBeHadFailsTheShardWithoutAnOlderCandidate) {
+    auto run = started_run(plan_of({{job(30), job(20)}, {job(31)}}), false, true);
+    run.start();
+    read_artifact(run, 2);
+    run.delivered(2);
+    run.missing(1);
+    const auto step = run.failed(1, "the report is a GitHub artifact: fetching it needs GITHUB_TOKEN");
+    EXPECT_TRUE(step.fetches.empty());
+    EXPECT_EQ(run.state(1), shard_state::failed);
+    EXPECT_EQ(run.candidate(1).row.id, 30u);
+    ASSERT_TRUE(step.verdict);
+    EXPECT_EQ(phase_of(*step.verdict, "training").file.reason,
+              "shard 1/2: the report is a GitHub artifact: fetching it needs GITHUB_TOKEN");
+    EXPECT_EQ(step.verdict->code, exit_code::incomplete);
+}
+
+TEST(SuiteRun, WithGithubArtifactsAnOlderCandidateNotCompletedIsStillPending) {
+    auto run = started_run(plan_of({{job(30), job(20, false)}}), false, true);
+    run.start();
+    run.missing(1);
+    const auto step = run.missing(1);
+    EXPECT_TRUE(step.fetches.empty());
+    EXPECT_EQ(run.state(1), shard_state::pending);
+    ASSERT_TRUE(step.verdict);
+    EXPECT_EQ(step.verdict->code, exit_code::try_again);
 }
 
 TEST(SuiteRun, AShardWithoutAnyJobIsMissingFromTheStart) {

@@ -33,6 +33,14 @@ TEST(ArtifactUrl, OddMachineNamesAreEncoded) {
         "http://h/o/r/15123456789/2/artifact/test-reports-test-inductor_timm-1-1-a%20b%2Fc%3F%25~_41234567890.zip");
 }
 
+TEST(GithubArtifactName, IsTheS3NameWithTheRunAttemptAndNothingEncoded) {
+    const auto plan = plan_of("inductor_timm", "timm", 3);
+    EXPECT_EQ(github_artifact_name(plan, 2, job("linux.g5.4xlarge.nvidia.gpu")),
+              "test-reports-runattempt2-test-inductor_timm-2-3-linux.g5.4xlarge.nvidia.gpu_41234567890.zip");
+    EXPECT_EQ(github_artifact_name(plan, 1, job("a b")),
+              "test-reports-runattempt2-test-inductor_timm-1-3-a b_41234567890.zip");
+}
+
 TEST(EntryNames, PerPhaseWithTimmModels) {
     EXPECT_EQ(entry_file_name(phase::training, "timm"), "training_timm_models.csv");
     EXPECT_EQ(entry_file_name(phase::inference, "huggingface"), "inference_huggingface.csv");

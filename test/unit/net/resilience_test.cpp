@@ -314,6 +314,39 @@ TEST(Redirects, FollowsRelativeAndAbsoluteLocationsAndDropsCredentialsAcrossHost
     EXPECT_EQ(log[5].header("host"), "localhost:" + std::to_string(s.port()));
 }
 
+// A signed URL (another origin, as GitHub's artifact downloads redirect to) that refuses the
+// retry resuming its body: the request's own URL is asked again, with its token, for a new one.
+TEST(Redirects, ASignedUrlThatLapsesMidBodyIsRenewedOnceAtTheRequestsOwnUrl) {
+    ts::server api(plain_http());
+    ts::server blob;
+    blob.add_generated("/blob/a.zip", big, 11);
+    api.add_response("GET", "/artifacts/7/zip", 302, "", {{"Location", blob.url("/blob/a.zip?sig=1")}});
+    blob.add_faults("/blob/a.zip", {fault::reset_after(100'000), fault::error(403, "<Error>expired</Error>")});
+    boost::asio::io_context io;
+    client c(io, options_for(blob));
+    const auto r = fetch(c, io, get(api.url("/artifacts/7/zip"), {{"Authorization", "Bearer secret-token"}}));
+    EXPECT_TRUE(r.result->ok()) << r.result->describe();
+    EXPECT_EQ(r.restarts, 1u);
+    EXPECT_EQ(r.bytes, big);
+    EXPECT_EQ(r.crc, ts::generated_crc32(11, 0, big));
+    const auto asked = api.requests();
+    ASSERT_EQ(asked.size(), 2u);
+    for (const auto& q : asked) EXPECT_EQ(q.header("authorization"), "Bearer secret-token");
+    const auto served = blob.requests();
+    ASSERT_EQ(served.size(), 3u);
+    EXPECT_EQ(served[1].header("range"), "bytes=100000-");
+    EXPECT_EQ(served[2].header("range"), "");
+    for (const auto& q : served) EXPECT_EQ(q.header("authorization"), "");
+
+    // Once only: a second lapse in the same transfer is the answer.
+    blob.clear_requests();
+    blob.add_faults("/blob/a.zip", {fault::reset_after(1000), fault::error(403), fault::reset_after(1000),
+                                    fault::error(403, "<Error>expired again</Error>")});
+    const auto twice = fetch(c, io, get(api.url("/artifacts/7/zip")));
+    EXPECT_EQ(twice.result->status, 403u) << twice.result->describe();
+    EXPECT_EQ(blob.requests().size(), 4u);
+}
+
 TEST(Redirects, FiveAreFollowedASixthIsAnErrorNamingTheLastUrl) {
     ts::server s(plain_http());
     for (int i = 0; i < 6; ++i)

@@ -32,6 +32,7 @@ const shape totals_shape{{"files_written", "int"},
                          {"files_failed", "int"},
                          {"artifacts_read", "int"},
                          {"artifacts_from_cache", "int"},
+                         {"artifacts_from_github", "int"},
                          {"artifacts_not_found", "int"},
                          {"artifacts_failed", "int"},
                          {"bytes", "int"},
@@ -40,8 +41,9 @@ const shape file_shape{{"baseline", "string"},     {"suite", "string"},        {
                        {"path", "string"},         {"status", "string"},       {"shard_count", "int"},
                        {"missing_shards", "ints"}, {"pending_shards", "ints"}, {"merged", "bool"},
                        {"reason", "string?"},      {"changes", "counts?"}};
-const shape artifact_shape{{"url", "string"},      {"baseline", "string"},  {"suite", "string"},    {"shard", "int"},
-                           {"shard_count", "int"}, {"status", "string"},    {"from_cache", "bool"}, {"bytes", "int"},
+const shape artifact_shape{{"url", "string"},      {"baseline", "string"},  {"suite", "string"}, {"shard", "int"},
+                           {"shard_count", "int"}, {"status", "string"},    {"store", "string"}, {"from_cache", "bool"},
+                           {"run_id", "int"},      {"run_attempt", "int"},  {"job_id", "int"},   {"bytes", "int"},
                            {"attempts", "int"},    {"milliseconds", "int"}, {"error", "string?"}};
 
 bool has_kind(const json::value& v, const std::string& kind) {
@@ -108,18 +110,25 @@ TEST(SummaryJson, SuccessfulRun) {
                 .status = file_status::unchanged,
                 .shard_count = 2,
                 .changes = ue::report::change_counts{}}};
-    s.artifacts = {
-        {.url = "https://gha/x_1.zip",
-         .suite = "inductor_timm",
-         .shard = 1,
-         .shard_count = 2,
-         .bytes = 1000,
-         .attempts = 2,
-         .elapsed = 1234ms},
-        {.url = "https://gha/x_2.zip", .suite = "inductor_timm", .shard = 2, .shard_count = 2, .from_cache = true}};
+    s.artifacts = {{.url = "https://gha/x_1.zip",
+                    .suite = "inductor_timm",
+                    .shard = 1,
+                    .shard_count = 2,
+                    .store = ue::report::artifact_store::github,
+                    .run_id = 15,
+                    .run_attempt = 2,
+                    .job_id = 41,
+                    .bytes = 1000,
+                    .attempts = 2,
+                    .elapsed = 1234ms},
+                   {.url = "https://gha/x_2.zip",
+                    .suite = "inductor_timm",
+                    .shard = 2,
+                    .shard_count = 2,
+                    .store = ue::report::artifact_store::cache}};
     s.elapsed = 1900ms;
     const auto v = parse_checked(s);
-    EXPECT_EQ(v.at("version"), 1);
+    EXPECT_EQ(v.at("version"), 2);
     EXPECT_EQ(v.at("sha"), "latest");
     EXPECT_EQ(v.at("resolved_sha"), "0123456789abcdef0123456789abcdef01234567");
     EXPECT_EQ(v.at("exit_code"), 0);
@@ -130,6 +139,7 @@ TEST(SummaryJson, SuccessfulRun) {
     EXPECT_EQ(t.at("files_unchanged"), 1);
     EXPECT_EQ(t.at("artifacts_read"), 2);
     EXPECT_EQ(t.at("artifacts_from_cache"), 1);
+    EXPECT_EQ(t.at("artifacts_from_github"), 1);
     EXPECT_EQ(t.at("bytes"), 1000);
     EXPECT_EQ(t.at("attempts"), 2);
     const auto& f = v.at("files").as_array();
@@ -142,6 +152,12 @@ TEST(SummaryJson, SuccessfulRun) {
     EXPECT_EQ(a[0].at("url"), "https://gha/x_1.zip");
     EXPECT_EQ(a[0].at("status"), "read");
     EXPECT_EQ(a[0].at("milliseconds"), 1234);
+    EXPECT_EQ(a[0].at("store"), "github");
+    EXPECT_EQ(a[0].at("from_cache"), false);
+    EXPECT_EQ(a[0].at("run_id"), 15);
+    EXPECT_EQ(a[0].at("run_attempt"), 2);
+    EXPECT_EQ(a[0].at("job_id"), 41);
+    EXPECT_EQ(a[1].at("store"), "cache");
     EXPECT_EQ(a[1].at("from_cache"), true);
 }
 

@@ -13,6 +13,7 @@ using namespace std::chrono_literals;
 using ue::jobs::baseline;
 using ue::report::artifact_result;
 using ue::report::artifact_status;
+using ue::report::artifact_store;
 using ue::report::file_result;
 using ue::report::file_status;
 using ue::report::format_summary_line;
@@ -28,7 +29,7 @@ run_summary success() {
                {.suite = "inductor_timm", .phase = "inference", .status = file_status::unchanged, .shard_count = 2}};
     s.artifacts = {{.url = "https://a/1.zip", .status = artifact_status::read, .bytes = 8'000'000, .attempts = 1},
                    {.url = "https://a/2.zip", .status = artifact_status::read, .bytes = 9'196'646, .attempts = 2},
-                   {.url = "https://a/3.zip", .status = artifact_status::read, .from_cache = true}};
+                   {.url = "https://a/3.zip", .status = artifact_status::read, .store = artifact_store::cache}};
     s.elapsed = 1949ms;
     return s;
 }
@@ -36,6 +37,16 @@ run_summary success() {
 TEST(SummaryLine, Success) {
     EXPECT_EQ(format_summary_line(success()),
               "update-expected 0123456789ab: 1 written, 1 unchanged, 3 artifacts (1 from cache), 16.4 MiB, 1.9 s\n");
+}
+
+TEST(SummaryLine, CountsTheArtifactsFromGithub) {
+    auto s = success();
+    s.artifacts[1].store = artifact_store::github;
+    s.artifacts.push_back(
+        {.url = "https://a/4.zip", .status = artifact_status::not_found, .store = artifact_store::github});
+    EXPECT_EQ(format_summary_line(s),
+              "update-expected 0123456789ab: 1 written, 1 unchanged, 3 artifacts (1 from cache, 1 from GitHub "
+              "artifacts), 16.4 MiB, 1.9 s\n");
 }
 
 TEST(SummaryLine, DryRunAndUnresolvedSha) {
@@ -98,6 +109,9 @@ artifact_result artifact(artifact_status status, std::string error = {}) {
     a.bytes = 1258291;
     a.attempts = 2;
     a.elapsed = 420ms;
+    a.run_id = 15;
+    a.run_attempt = 2;
+    a.job_id = 41;
     a.error = std::move(error);
     return a;
 }
@@ -105,19 +119,27 @@ artifact_result artifact(artifact_status status, std::string error = {}) {
 TEST(ArtifactLine, EachStatus) {
     using ue::report::format_artifact_line;
     EXPECT_EQ(format_artifact_line(artifact(artifact_status::read)),
-              "inductor_timm shard 2/2: read, 1.2 MiB, 2 attempts, 0.4 s: https://host/x_2.zip");
+              "inductor_timm shard 2/2: read from s3 (run 15, attempt 2, job 41), 1.2 MiB, 2 attempts, 0.4 s: "
+              "https://host/x_2.zip");
     auto cached = artifact(artifact_status::read);
-    cached.from_cache = true;
+    cached.store = artifact_store::cache;
     cached.baseline = baseline::rocm;
-    EXPECT_EQ(format_artifact_line(cached), "rocm/inductor_timm shard 2/2: read from cache: https://host/x_2.zip");
+    EXPECT_EQ(format_artifact_line(cached),
+              "rocm/inductor_timm shard 2/2: read from cache (run 15, attempt 2, job 41): https://host/x_2.zip");
     auto missing = artifact(artifact_status::not_found, "403 Forbidden");
     missing.attempts = 1;
     missing.bytes = 0;
     EXPECT_EQ(format_artifact_line(missing),
-              "inductor_timm shard 2/2: not found (403 Forbidden), 0 B, 1 attempt, 0.4 s: https://host/x_2.zip");
-    EXPECT_EQ(format_artifact_line(artifact(artifact_status::failed, "bad CRC in test/x.csv")),
-              "inductor_timm shard 2/2: failed (bad CRC in test/x.csv), 1.2 MiB, 2 attempts, 0.4 s: "
+              "inductor_timm shard 2/2: not found at s3 (run 15, attempt 2, job 41) (403 Forbidden), 0 B, 1 attempt, "
+              "0.4 s: https://host/x_2.zip");
+    auto from_github = artifact(artifact_status::read);
+    from_github.store = artifact_store::github;
+    EXPECT_EQ(format_artifact_line(from_github),
+              "inductor_timm shard 2/2: read from github (run 15, attempt 2, job 41), 1.2 MiB, 2 attempts, 0.4 s: "
               "https://host/x_2.zip");
+    EXPECT_EQ(format_artifact_line(artifact(artifact_status::failed, "bad CRC in test/x.csv")),
+              "inductor_timm shard 2/2: failed at s3 (run 15, attempt 2, job 41) (bad CRC in test/x.csv), 1.2 MiB, "
+              "2 attempts, 0.4 s: https://host/x_2.zip");
 }
 
 TEST(Redact, DropsUserInfoQueryValuesAndFragment) {

@@ -30,6 +30,10 @@ TEST(GithubUrls, FollowTheDocumentedEndpoints) {
     EXPECT_EQ(workflow_runs_url(api, "pytorch/pytorch", "inductor", "main").target,
               "/repos/pytorch/pytorch/actions/workflows/inductor.yml/runs?branch=main&event=push&status=completed"
               "&per_page=100");
+    EXPECT_EQ(run_artifacts_url(api, "pytorch/pytorch", 123456789012).target,
+              "/repos/pytorch/pytorch/actions/runs/123456789012/artifacts?per_page=100");
+    EXPECT_EQ(artifact_zip_url(api, "pytorch/pytorch", 2345678901).target,
+              "/repos/pytorch/pytorch/actions/artifacts/2345678901/zip");
     EXPECT_EQ(runs_url(api, "a/b", "x").origin(), "https://api.github.com");
 }
 
@@ -258,6 +262,34 @@ TEST(DecodeJobs, GivesRowsNamedAfterTheRunWithTheirStatus) {
 
     EXPECT_EQ(decode_jobs(json::parse(R"({"workflow_runs":[]})"), run, rows, skipped, message),
               jobs::error::wrong_shape);
+}
+
+TEST(DecodeArtifacts, KeepsIdNameSizeAndExpiryAndCountsTheRest) {
+    const auto doc = json::parse(R"J({"total_count":6,"artifacts":[
+    {"id":2345678901,"node_id":"MDg6","name":"test-reports-runattempt1-test-inductor_timm-1-2-m_99.zip",
+     "size_in_bytes":123456,"url":"u","archive_download_url":"a","expired":false,
+     "workflow_run":{"id":4242,"head_sha":"aaaa"}},
+    {"id":2,"name":"logs-runattempt1-x","expired":true},
+    {"id":3,"name":"no size or expiry"},
+    {"name":"no id"},
+    {"id":5,"name":"odd expiry","expired":"no"},
+    7
+  ]})J");
+    artifacts_page page;
+    std::string message;
+    ASSERT_FALSE(decode_artifacts(doc, page, message));
+    const std::vector<run_artifact> want{
+        {2345678901, "test-reports-runattempt1-test-inductor_timm-1-2-m_99.zip", 123456, false},
+        {2, "logs-runattempt1-x", 0, true},
+        {3, "no size or expiry", 0, false},
+    };
+    EXPECT_EQ(page.artifacts, want);
+    EXPECT_EQ(page.skipped[jobs::skip_reason::missing_field], 1u);
+    EXPECT_EQ(page.skipped[jobs::skip_reason::bad_field], 1u);
+    EXPECT_EQ(page.skipped[jobs::skip_reason::not_an_object], 1u);
+
+    EXPECT_EQ(decode_artifacts(json::parse(R"({"jobs":[]})"), page, message), jobs::error::wrong_shape);
+    EXPECT_NE(message.find("\"artifacts\""), std::string::npos) << message;
 }
 
 TEST(DecodeCommitSha, ReturnsTheFullShaInLowerCase) {

@@ -102,6 +102,17 @@ protected:
         return answer.value_or(sha_answer{});
     }
 
+    artifacts_answer artifacts(std::uint64_t run_id) {
+        std::optional<artifacts_answer> answer;
+        list_run_artifacts(io_, *client_, settings_, run_id, [&](artifacts_answer a) {
+            answer = std::move(a);
+            io_.stop();
+        });
+        run();
+        EXPECT_TRUE(answer.has_value()) << "list_run_artifacts did not finish";
+        return answer.value_or(artifacts_answer{});
+    }
+
     void run() {
         io_.restart();
         io_.run_for(seconds(60));
@@ -319,6 +330,36 @@ TEST_F(GithubSource, ALinkLoopIsBounded) {
     const auto answer = rows();
     EXPECT_EQ(answer.code, jobs::error::too_large);
     EXPECT_EQ(server_.requests().size(), 3u);
+}
+
+TEST_F(GithubSource, ListsEveryPageOfARunsArtifacts) {
+    const std::string first = "/repos/o/r/actions/runs/42/artifacts?per_page=100";
+    const std::string second = "/repositories/65600975/actions/runs/42/artifacts?per_page=100&page=2";
+    server_.add_response("GET", first, 200,
+                         R"({"total_count":3,"artifacts":[{"id":1,"name":"logs-1","expired":false},{"name":"no id"}]})",
+                         link_next(server_.url(second)));
+    server_.add_response("GET", second, 200,
+                         R"({"total_count":3,"artifacts":[{"id":2,"name":"test-reports-a.zip","expired":true,)"
+                         R"("size_in_bytes":10}]})");
+    const auto answer = artifacts(42);
+    ASSERT_TRUE(answer.ok()) << answer.message;
+    const std::vector<run_artifact> want{{1, "logs-1", 0, false}, {2, "test-reports-a.zip", 10, true}};
+    EXPECT_EQ(answer.artifacts, want);
+    EXPECT_EQ(answer.skipped.total(), 1u);
+    EXPECT_EQ(targets(server_), (std::vector<std::string>{first, second}));
+    expect_headers(server_, true);
+}
+
+TEST_F(GithubSource, AFailingArtifactsListingSaysWhyAndGivesNoArtifacts) {
+    const std::string first = "/repos/o/r/actions/runs/42/artifacts?per_page=100";
+    const std::string second = "/repos/o/r/actions/runs/42/artifacts?per_page=100&page=2";
+    server_.add_response("GET", first, 200, R"({"artifacts":[{"id":1,"name":"a"}]})", link_next(server_.url(second)));
+    server_.add_response("GET", second, 404, R"({"message":"Not Found"})");
+    const auto answer = artifacts(42);
+    EXPECT_EQ(answer.code, error::source_refused);
+    EXPECT_EQ(answer.status, 404u);
+    EXPECT_NE(answer.message.find("HTTP 404"), std::string::npos) << answer.message;
+    EXPECT_TRUE(answer.artifacts.empty());
 }
 
 TEST_F(GithubSource, ResolvesAShortSha) {

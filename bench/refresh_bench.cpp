@@ -247,6 +247,14 @@ void small_scenarios(bench& b, const std::set<std::string>& chosen) {
                            api ? snap.github_args() : snap.jobs_file_args(), cache);
             if (r.problem.empty()) r.problem = problem;
             r.target = verdict(r.ue.wall < 0.2, "< 0.2 s") + "; " + verdict(r.problem.empty(), "nothing downloaded");
+            if (api) {  // the last run's API requests, from the server's log
+                std::size_t asked = 0, conditional = 0;
+                for (const auto& q : snap.server().requests()) {
+                    asked += q.target.starts_with("/repos/");
+                    conditional += q.target.starts_with("/repos/") && !q.header("If-None-Match").empty();
+                }
+                r.target += fmt::format("; {} API requests, {} conditional", asked, conditional);
+            }
             b.add(std::move(r));
         }
     }

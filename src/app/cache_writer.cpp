@@ -6,7 +6,7 @@
 
 namespace ue::app {
 
-cache_writer::cache_writer(std::filesystem::path dir) : cache_(std::move(dir)) {}
+cache_writer::cache_writer(std::filesystem::path dir) : cache_(dir), answers_(std::move(dir)) {}
 
 cache_writer::~cache_writer() { finish(); }
 
@@ -18,6 +18,14 @@ void cache_writer::store(cache::cached_artifact artifact) {
         } else {
             ++outcome_.stored;
         }
+    });
+}
+
+void cache_writer::store(std::string url, cache::cached_answer answer) {
+    boost::asio::post(thread_, [this, url = std::move(url), answer = std::move(answer)] {
+        cache::error_info why;
+        if (answers_.store(url, answer, &why) && outcome_.answers_failed++ == 0)
+            outcome_.first_answer_failure = why.describe();
     });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "update_expected/cache/answer_cache.hpp"
 #include "update_expected/cache/artifact_cache.hpp"
 
 #include <cstddef>
@@ -26,17 +27,22 @@ public:
 
     // Queues `artifact`, which must have been read without any error (artifact_cache's contract).
     void store(cache::cached_artifact artifact);
+    // Queues a GitHub API answer (answer_cache), in the same directory.
+    void store(std::string url, cache::cached_answer answer);
 
     struct outcome {
         std::size_t stored = 0;
         std::size_t failed = 0;
         std::string first_failure;  // artifact_cache's error_info::describe() of the first failure
+        std::size_t answers_failed = 0;
+        std::string first_answer_failure;
     };
     // Waits for every queued store and says how they went. Call once; store() no more after it.
     outcome finish();
 
 private:
     cache::artifact_cache cache_;
+    cache::answer_cache answers_;
     boost::asio::thread_pool thread_{1};
     outcome outcome_;
     bool finished_ = false;

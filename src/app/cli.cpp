@@ -191,7 +191,8 @@ void declare_options(CLI::App& app, raw_options& raw) {
     single("--retries", raw.retries, "N", "retries after the first attempt of a request, 0 to 20 (default 4)");
     single("--cache-dir", raw.cache_dir, "DIR",
            "the rerun cache: rows of artifacts already read, so that a rerun fetches only what it "
-           "lacks (default $XDG_CACHE_HOME/update-expected, else ~/.cache/update-expected)");
+           "lacks, and the GitHub API's answers, asked for again only if changed (default "
+           "$XDG_CACHE_HOME/update-expected, else ~/.cache/update-expected)");
     app.add_flag("--no-cache", raw.no_cache, wrapped("neither read nor fill the rerun cache"));
     single("--progress", raw.progress, "WHEN",
            "live progress line on stderr: auto (only on a terminal), always or never (default auto)");

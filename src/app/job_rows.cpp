@@ -48,6 +48,7 @@ public:
         github_.repo = settings_.repo.slug();
         github_.token = settings_.creds.github_token.reveal();
         github_.canceller = hooks_.canceller;
+        github_.memory = hooks_.memory;
         if (hooks_.notice) {
             github_.notice = [notice = hooks_.notice, &creds = settings_.creds](const std::string& line) {
                 notice(without_credentials(line, creds));

@@ -36,6 +36,8 @@ struct rows_hooks {
     std::function<void(const std::string&)> notice;
     /// cancel() ends the rate-limit waits at once (SIGINT/SIGTERM); net::client::cancel() cannot.
     std::shared_ptr<sources::wait_canceller> canceller;
+    /// The GitHub API answers of earlier runs (the rerun cache), for conditional requests.
+    sources::answer_memory memory;
 };
 
 /// Gets the rows of `settings.sha` from `settings.source` on `client` (whose io_context is `io`),

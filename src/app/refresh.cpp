@@ -31,6 +31,7 @@ exit_code refresh::run() {
         watch_signals();
         if (!settings_.dry_run) file_writer_.emplace(io_);
         open_cache();
+        if (github_api_) run_artifacts_.emplace(io_, *source_client_, github_settings_for(*github_api_));
         // Handshakes with the artifact host overlap the job query's round trips.
         client_->warm(*artifacts_, settings_.concurrency);
         warm_github_api();
@@ -64,7 +65,25 @@ void refresh::open_cache() {
         cache_.reset();
         return;
     }
+    answers_.emplace(*settings_.cache_dir);
     if (!settings_.dry_run) cache_writer_.emplace(*settings_.cache_dir);
+}
+
+// The GitHub API answers of earlier runs, read here and written on the cache writer's thread: kept
+// only where the rerun cache is (not --no-cache), and with --dry-run read but never written.
+sources::answer_memory refresh::remembered_answers() {
+    sources::answer_memory memory;
+    if (!answers_) return memory;
+    memory.recall = [this](const std::string& url) -> std::optional<sources::remembered_answer> {
+        auto found = answers_->lookup(url);
+        if (!found) return std::nullopt;
+        return sources::remembered_answer{std::move(found->etag), std::move(found->link), std::move(found->body)};
+    };
+    if (!cache_writer_) return memory;
+    memory.keep = [this](const std::string& url, sources::remembered_answer a) {
+        cache_writer_->store(url, {std::move(a.etag), std::move(a.link), std::move(a.body)});
+    };
+    return memory;
 }
 
 bool refresh::make_client() {
@@ -100,15 +119,19 @@ bool refresh::make_client() {
             error(fmt::format("--github-api-url {}: {}", settings_.github_api_url, ec.message()));
             return false;
         }
-        sources::github_settings api;
-        api.api_base = *github_api_;
-        api.repo = settings_.repo.slug();
-        api.token = settings_.creds.github_token.reveal();
-        api.notice = [this](const std::string& line) { warn(line); };
-        api.canceller = waits_;
-        run_artifacts_.emplace(io_, *source_client_, std::move(api));
     }
     return true;
+}
+
+sources::github_settings refresh::github_settings_for(const net::url& api) {
+    sources::github_settings github;
+    github.api_base = api;
+    github.repo = settings_.repo.slug();
+    github.token = settings_.creds.github_token.reveal();
+    github.notice = [this](const std::string& line) { warn(line); };
+    github.canceller = waits_;
+    github.memory = remembered_answers();
+    return github;
 }
 
 void refresh::watch_signals() {
@@ -131,6 +154,7 @@ void refresh::request_rows() {
     rows_hooks hooks;
     hooks.notice = [this](const std::string& line) { warn(line); };
     hooks.canceller = waits_;
+    hooks.memory = remembered_answers();
     request_job_rows(io_, *source_client_, settings_, std::move(hooks),
                      [this](job_rows rows) { on_rows(std::move(rows)); });
 }
@@ -263,6 +287,10 @@ void refresh::summarize(clock::duration elapsed) {
         if (stored.failed != 0) {
             warn(fmt::format("rerun cache: {} of {} artifacts not stored: {}", stored.failed,
                              stored.failed + stored.stored, stored.first_failure));
+        }
+        if (stored.answers_failed != 0) {
+            warn(fmt::format("rerun cache: {} GitHub API answers not stored: {}", stored.answers_failed,
+                             stored.first_answer_failure));
         }
     }
     if (code_ != exit_code::ok && code_ != exit_code::incomplete && !first_error_.empty())

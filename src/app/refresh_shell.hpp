@@ -17,6 +17,7 @@
 #include "update_expected/app/artifact_reader.hpp"
 #include "update_expected/app/refresh.hpp"
 #include "update_expected/app/suite_run.hpp"
+#include "update_expected/cache/answer_cache.hpp"
 #include "update_expected/cache/artifact_cache.hpp"
 #include "update_expected/expected/expected_file.hpp"
 #include "update_expected/net/client.hpp"
@@ -123,6 +124,11 @@ private:
     void wait_for_rate_limit(suite_state& suite, const std::shared_ptr<transfer>& t,
                              const sources::rate_limit_verdict& verdict);
     void open_cache();
+    // After open_cache(): the rerun cache's GitHub API answers, when there is a cache.
+    sources::answer_memory remembered_answers();
+    // The GitHub-artifacts fallback's API calls: `api`, the repository, the token, rate-limit
+    // notices as warnings, the signal's canceller and the remembered answers.
+    sources::github_settings github_settings_for(const net::url& api);
     bool from_cache(suite_state& suite, unsigned shard, const std::string& url);
     void on_fetched(suite_state& suite, const std::shared_ptr<transfer>& t, const net::outcome& result);
     void on_github_refusal(suite_state& suite, unsigned shard, const net::outcome& result);
@@ -186,6 +192,7 @@ private:
     std::list<suite_state> suites_;               // stable addresses: transfers refer to their suite
     // The rerun cache: looked up on this thread; filled by the writer's thread (see cache_writer).
     std::optional<cache::artifact_cache> cache_;
+    std::optional<cache::answer_cache> answers_;  // where cache_ is, read on this thread
     std::optional<cache_writer> cache_writer_;
     // After io_: destroyed first, once every write it was given has been reported on the loop.
     std::optional<file_writer> file_writer_;

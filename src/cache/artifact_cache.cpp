@@ -3,8 +3,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -86,14 +84,7 @@ artifact_cache::artifact_cache(fs::path dir, cache_settings settings) : dir_(std
 }
 
 fs::path artifact_cache::path_for(std::string_view url) const {
-    const std::string key = fmt::format("update-expected cache v{}\n{}", settings_.version, url);
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    // SHA-256 cannot fail on a valid digest; a failure would leave an empty name, which never hits.
-    EVP_Digest(key.data(), key.size(), digest, &size, EVP_sha256(), nullptr);
-    std::string hex;
-    for (unsigned int i = 0; i < size; ++i) hex += fmt::format("{:02x}", digest[i]);
-    return dir_ / hex;
+    return dir_ / detail::hashed_name(fmt::format("update-expected cache v{}\n{}", settings_.version, url));
 }
 
 std::optional<cached_artifact> artifact_cache::lookup(std::string_view url, error_info* why) {

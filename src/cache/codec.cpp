@@ -1,5 +1,6 @@
 #include "codec.hpp"
 
+#include <openssl/evp.h>
 #include <zlib.h>
 
 #include <fmt/format.h>
@@ -167,6 +168,16 @@ std::error_code decode_file(std::string_view file, std::uint32_t version, std::s
     }
     out = std::move(decoded);
     return {};
+}
+
+std::string hashed_name(std::string_view key) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    // SHA-256 cannot fail on a valid digest; a failure would leave an empty name, which never hits.
+    EVP_Digest(key.data(), key.size(), digest, &size, EVP_sha256(), nullptr);
+    std::string hex;
+    for (unsigned int i = 0; i < size; ++i) hex += fmt::format("{:02x}", digest[i]);
+    return hex;
 }
 
 }  // namespace ue::cache::detail

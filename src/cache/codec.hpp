@@ -25,4 +25,8 @@ bool encode_file(const cached_artifact& artifact, std::uint32_t version, std::st
 std::error_code decode_file(std::string_view file, std::uint32_t version, std::string_view url, cached_artifact& out,
                             std::string& detail);
 
+// The name of the file that holds `key` (a format tag and a URL): its SHA-256 in lower-case hex,
+// the 64 characters that the artifact cache's eviction recognises as an entry.
+std::string hashed_name(std::string_view key);
+
 }  // namespace ue::cache::detail

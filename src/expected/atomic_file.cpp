@@ -131,6 +131,7 @@ result<replace_status> replace_file(const std::filesystem::path& path, std::stri
         if (::stat(path.c_str(), &st) != 0) return os_failure(path, "cannot stat", errno);
         mode = st.st_mode & 07777;
     }
+    if (options.mode) mode = static_cast<mode_t>(*options.mode);
 
     const auto dir = directory_of(path);
     bool created_dir = false;

@@ -39,7 +39,11 @@ struct failure {
 // waits out rate limits as rate_limit_policy decides; the client does the transport retries.
 class api_call : public std::enable_shared_from_this<api_call> {
 public:
-    using page = std::pair<json::value, std::optional<net::url>>;  // the document and its Link next
+    struct page {
+        json::value doc;
+        std::optional<net::url> next;  // its Link rel="next"
+        bool unchanged = false;        // a 304: the remembered answer (settings.memory)
+    };
     using completion = std::function<void(std::optional<failure>, page)>;
 
     api_call(std::shared_ptr<const context> ctx, net::url target, completion done)
@@ -52,14 +56,24 @@ public:
     void start() {
         answer_.emplace(ctx_->settings.limits);
         head_ = {};
+        raw_.clear();
+        const auto& memory = ctx_->settings.memory;
+        remembered_ = memory.recall ? memory.recall(target_.text()) : std::nullopt;
+        auto req = api_request(target_, ctx_->settings.api_base, ctx_->settings.token);
+        if (remembered_) req.headers.emplace_back("If-None-Match", remembered_->etag);
         net::body_sink sink;
         auto self = shared_from_this();
         sink.on_head = [self](const net::response_head& head) { self->head_ = head; };
         sink.on_chunk = [self](std::span<const std::byte> chunk) {
-            return self->answer_->feed({reinterpret_cast<const char*>(chunk.data()), chunk.size()});
+            const std::string_view bytes{reinterpret_cast<const char*>(chunk.data()), chunk.size()};
+            if (self->ctx_->settings.memory.keep) self->raw_.append(bytes);
+            return self->answer_->feed(bytes);
         };
-        sink.on_restart = [self] { self->answer_.emplace(self->ctx_->settings.limits); };
-        ctx_->client.fetch(api_request(target_, ctx_->settings.api_base, ctx_->settings.token), std::move(sink),
+        sink.on_restart = [self] {
+            self->answer_.emplace(self->ctx_->settings.limits);
+            self->raw_.clear();
+        };
+        ctx_->client.fetch(std::move(req), std::move(sink),
                            [self](const net::outcome& result) { self->finished(result); });
     }
 
@@ -76,6 +90,7 @@ private:
         }
         if (result.ok()) return succeeded();
         const unsigned status = result.status;
+        if (status == 304 && remembered_) return not_modified();
         if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
             return redirect(result);
         }
@@ -105,15 +120,33 @@ private:
         if (const auto ec = answer_->finish()) {
             return fail(ec, fmt::format("{}: malformed answer: {}", where(), answer_->message()));
         }
+        const std::string link(head_.field("link").value_or(""));
+        if (const auto etag = head_.field("etag"); etag && ctx_->settings.memory.keep) {
+            ctx_->settings.memory.keep(target_.text(), {std::string(*etag), link, std::move(raw_)});
+        }
+        deliver(answer_->take(), next_link(head_), false);
+    }
+
+    // The remembered answer is still the answer: its body and its Link, as when it first came.
+    void not_modified() {
+        answer_.emplace(ctx_->settings.limits);
+        if (answer_->feed(remembered_->body) || answer_->finish()) {
+            return fail(jobs::error::malformed_json,
+                        fmt::format("{}: the remembered answer is malformed: {}", where(), answer_->message()));
+        }
+        deliver(answer_->take(), next_link(remembered_->link), true);
+    }
+
+    void deliver(json::value doc, std::optional<std::string> link, bool unchanged) {
         std::optional<net::url> next;
-        if (const auto link = next_link(head_)) {
+        if (link) {
             next = resolve(*link);
             if (!next) {
                 return fail(jobs::error::wrong_shape,
                             fmt::format("{}: malformed answer: the Link rel=\"next\" is not a URL", where()));
             }
         }
-        done_(std::nullopt, {answer_->take(), std::move(next)});
+        done_(std::nullopt, {std::move(doc), std::move(next), unchanged});
     }
 
     // An absolute URL, or a path on the current origin.
@@ -167,34 +200,62 @@ private:
     completion done_;
     std::optional<json_answer> answer_;
     net::response_head head_;
+    std::optional<remembered_answer> remembered_;  // of target_, asked with If-None-Match
+    std::string raw_;                              // the body as it came, for settings.memory.keep
     unsigned redirects_ = 0;
 };
 
 // Reads `first` and every page its Link rel="next" chain leads to, one after another. `on_page`
-// decodes a page and sets `enough` to stop early; `done` gets the first failure or none.
+// decodes a page and sets `enough` to stop early; `done` gets the first failure or none, and
+// whether every page read was unchanged (304).
 using page_handler = std::function<std::error_code(const json::value&, bool& enough, std::string& message)>;
+using pages_done = std::function<void(std::optional<failure>, bool unchanged)>;
 
-void get_pages(std::shared_ptr<const context> ctx, net::url first, page_handler on_page,
-               std::function<void(std::optional<failure>)> done, unsigned pages_read = 0) {
+void get_pages(std::shared_ptr<const context> ctx, net::url first, page_handler on_page, pages_done done,
+               unsigned pages_read = 0, bool unchanged = true) {
     const std::string where = fmt::format("GitHub API {}", first.redacted());
     auto call = std::make_shared<api_call>(
         ctx, std::move(first),
-        [ctx, where, pages_read, on_page = std::move(on_page), done = std::move(done)](std::optional<failure> f,
-                                                                                       api_call::page page) mutable {
-            if (f) return done(std::move(f));
+        [ctx, where, pages_read, unchanged, on_page = std::move(on_page), done = std::move(done)](
+            std::optional<failure> f, api_call::page page) mutable {
+            if (f) return done(std::move(f), false);
             bool enough = false;
             std::string message;
-            if (const auto ec = on_page(page.first, enough, message)) {
-                return done(failure{ec, fmt::format("{}: malformed answer: {}", where, message)});
+            if (const auto ec = on_page(page.doc, enough, message)) {
+                return done(failure{ec, fmt::format("{}: malformed answer: {}", where, message)}, false);
             }
-            if (enough || !page.second) return done(std::nullopt);
+            const bool all_unchanged = unchanged && page.unchanged;
+            if (enough || !page.next) return done(std::nullopt, all_unchanged);
             if (pages_read + 1 >= ctx->settings.max_pages) {
                 return done(failure{jobs::error::too_large,
-                                    fmt::format("{}: more than {} pages", where, ctx->settings.max_pages)});
+                                    fmt::format("{}: more than {} pages", where, ctx->settings.max_pages)},
+                            false);
             }
-            get_pages(ctx, std::move(*page.second), std::move(on_page), std::move(done), pages_read + 1);
+            get_pages(ctx, std::move(*page.next), std::move(on_page), std::move(done), pages_read + 1, all_unchanged);
         });
     call->start();
+}
+
+// Reads `first` and the pages its remembered Link chain leads to from settings.memory alone,
+// without a request: true when every page was there and decoded.
+bool remembered_pages(const context& ctx, net::url first, const page_handler& on_page) {
+    std::optional<net::url> next = std::move(first);
+    for (unsigned pages = 0; next && pages < ctx.settings.max_pages; ++pages) {
+        const auto remembered = ctx.settings.memory.recall(next->text());
+        if (!remembered) return false;
+        json_answer answer(ctx.settings.limits);
+        bool enough = false;
+        std::string message;
+        if (answer.feed(remembered->body) || answer.finish() || on_page(answer.take(), enough, message)) return false;
+        if (enough) return true;
+        next.reset();
+        if (const auto link = next_link(remembered->link)) {
+            std::error_code ec;
+            next = net::url::parse(*link, ec);
+            if (!next) return false;
+        }
+    }
+    return !next;
 }
 
 // The state of one fetch_github_rows.
@@ -226,10 +287,32 @@ struct rows_fetch : std::enable_shared_from_this<rows_fetch> {
                 }
                 return std::error_code();
             },
-            [self](std::optional<failure> f) {
+            [self](std::optional<failure> f, bool unchanged) {
                 if (f) return self->finish(std::move(f));
+                if (unchanged && self->jobs_remembered()) return self->finish(std::nullopt);
                 self->list_jobs();
             });
+    }
+
+    // A run that had completed, listed unchanged, still has the jobs it had: a re-run would have
+    // changed its status and attempt, and with them the listing.
+    bool jobs_remembered() {
+        if (!ctx->settings.memory.recall) return false;
+        for (const auto& run : runs) {
+            if (run.status != "completed") return false;
+        }
+        std::vector<std::vector<jobs::job_row>> found(runs.size());
+        jobs::skip_counts found_skipped;
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            const bool all = remembered_pages(*ctx, jobs_url(ctx->settings.api_base, ctx->settings.repo, runs[i].id),
+                                              [&](const json::value& doc, bool&, std::string& message) {
+                                                  return decode_jobs(doc, runs[i], found[i], found_skipped, message);
+                                              });
+            if (!all) return false;
+        }
+        rows = std::move(found);
+        skipped += found_skipped;
+        return true;
     }
 
     void list_jobs() {
@@ -243,7 +326,7 @@ struct rows_fetch : std::enable_shared_from_this<rows_fetch> {
                 [self, i](const json::value& doc, bool&, std::string& message) {
                     return decode_jobs(doc, self->runs[i], self->rows[i], self->skipped, message);
                 },
-                [self](std::optional<failure> f) {
+                [self](std::optional<failure> f, bool) {
                     if (f && !self->first_failure) self->first_failure = std::move(f);
                     if (--self->pending == 0) self->finish(std::move(self->first_failure));
                 });
@@ -308,7 +391,7 @@ void list_run_artifacts(boost::asio::io_context& io, net::client& client, github
             std::move(page.artifacts.begin(), page.artifacts.end(), std::back_inserter(answer->artifacts));
             return std::error_code();
         },
-        [answer, done = std::move(done)](std::optional<failure> f) {
+        [answer, done = std::move(done)](std::optional<failure> f, bool) {
             if (f) {
                 answer->artifacts.clear();
                 answer->code = f->code;
@@ -335,7 +418,7 @@ void resolve_commit(boost::asio::io_context& io, net::client& client, github_set
             if (f) return done(sha_failed(std::move(*f)));
             sha_answer answer;
             std::string message;
-            if (const auto ec = decode_commit_sha(page.first, ref, answer.sha, message)) {
+            if (const auto ec = decode_commit_sha(page.doc, ref, answer.sha, message)) {
                 return done(sha_failed({ec, fmt::format("{}: malformed answer: {}", where, message)}));
             }
             done(std::move(answer));
@@ -356,7 +439,7 @@ void latest_commit(boost::asio::io_context& io, net::client& client, github_sett
             enough = found->has_value();
             return std::error_code();
         },
-        [ctx, found, workflow, branch, done = std::move(done)](std::optional<failure> f) {
+        [ctx, found, workflow, branch, done = std::move(done)](std::optional<failure> f, bool) {
             if (f) return done(sha_failed(std::move(*f)));
             if (!*found) {
                 return done(sha_failed({error::no_completed_run,

@@ -149,17 +149,23 @@ protected:
     }
 
     // Scripts the runs listing in two pages and each run's jobs in pages of five, every page after
-    // the first reachable only through the Link of the one before. Returns the targets a correct
-    // client asks for: the listing pages and the jobs pages of the wanted runs.
-    std::set<std::string> script_api() {
+    // the first reachable only through the Link of the one before; with `etags`, each page has an
+    // ETag and answers 304 to a request that names it. Returns the targets a correct client asks
+    // for: the listing pages and the jobs pages of the wanted runs.
+    std::set<std::string> script_api(bool etags = false) {
+        const auto answer = [this, etags](const std::string& target, const std::string& body,
+                                          testing::header_list headers = {}) {
+            if (etags) headers.emplace_back("ETag", "\"" + std::to_string(std::hash<std::string>{}(target)) + "\"");
+            api_->add_response("GET", target, 200, body, std::move(headers));
+        };
         std::set<std::string> wanted{runs_target};
         std::vector<const api_run*> page1, page2;
         for (const auto& r : runs_) (page1.size() < runs_.size() / 2 ? page1 : page2).push_back(&r);
         page2.push_back(&run_named("inductor", "push"));  // listed twice, as when a new run shifts the pages
         const std::string runs_page2 = cursor_target("actions/runs", 2);
         first_runs_page_ = runs_body(page1);
-        api_->add_response("GET", runs_target, 200, first_runs_page_, link_next(*api_, runs_page2));
-        api_->add_response("GET", runs_page2, 200, runs_body(page2));
+        answer(runs_target, first_runs_page_, link_next(*api_, runs_page2));
+        answer(runs_page2, runs_body(page2));
         wanted.insert(runs_page2);
 
         for (const auto& r : runs_) {
@@ -177,9 +183,9 @@ protected:
                     cursor_target("actions/runs/" + std::to_string(r.id) + "/jobs", static_cast<int>(page + 1));
                 if (is_wanted) wanted.insert(target);
                 if (first + 5 < r.jobs.size()) {
-                    api_->add_response("GET", target, 200, body, link_next(*api_, next));
+                    answer(target, body, link_next(*api_, next));
                 } else {
-                    api_->add_response("GET", target, 200, body);
+                    answer(target, body);
                 }
                 target = next;
             }
@@ -262,6 +268,48 @@ TEST_F(GithubE2e, RowsComeFromLinkPagesOfWantedRunsOnlyAndEveryFileIsWritten) {
     expect_hygiene(r);
     // A full SHA is used as given: nothing printed before the summary.
     EXPECT_EQ(r.out.find("commit "), std::string::npos) << r.out;
+}
+
+// docs/command.md, "The rerun cache": the cron rerun of a commit whose runs had completed asks the
+// API once, conditionally (free of rate limit with a token), and nothing else.
+TEST_F(GithubE2e, ARerunAsksTheRunsListingConditionallyAndNothingElse) {
+    const auto wanted = script_api(true);
+    auto r = run_with_token(api_args());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    for (const auto& q : api_->requests()) EXPECT_EQ(q.header("If-None-Match"), "") << q.target;
+    // The answers are kept beside the artifacts, private to the user, without the token.
+    std::size_t private_files = 0;
+    const auto owner_only = fs::perms::owner_read | fs::perms::owner_write;
+    for (const auto& e : fs::directory_iterator(cache_dir())) {
+        EXPECT_EQ(read_file(e.path()).find(token), std::string::npos) << e.path();
+        if ((fs::status(e.path()).permissions() & fs::perms::all) == owner_only) ++private_files;
+    }
+    EXPECT_EQ(private_files, wanted.size());
+
+    api_->clear_requests();
+    server_->clear_requests();
+    r = run_with_token(api_args());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    expect_all_written();
+    // The listing's two pages, each answered 304; no jobs page, no artifact.
+    const std::vector<std::string> listing{runs_target, cursor_target("actions/runs", 2)};
+    EXPECT_EQ(api_targets(), listing);
+    for (const auto& q : api_->requests()) EXPECT_FALSE(q.header("If-None-Match").empty()) << q.target;
+    EXPECT_TRUE(server_->requests().empty());
+    expect_hygiene(r);
+
+    // --dry-run reads the kept answers and keeps nothing new; --no-cache neither reads nor keeps.
+    const auto kept = std::distance(fs::directory_iterator(cache_dir()), fs::directory_iterator());
+    api_->clear_requests();
+    r = run_with_token(api_args({"--dry-run"}));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(api_targets(), listing);
+    api_->clear_requests();
+    r = run_with_token(api_args({"--no-cache"}));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(api_targets().size(), wanted.size());
+    for (const auto& q : api_->requests()) EXPECT_EQ(q.header("If-None-Match"), "") << q.target;
+    EXPECT_EQ(std::distance(fs::directory_iterator(cache_dir()), fs::directory_iterator()), kept);
 }
 
 TEST_F(GithubE2e, GhTokenIsReadWhenGithubTokenIsNotSetAndNoTokenIsFine) {

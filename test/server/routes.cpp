@@ -4,6 +4,7 @@
 #include "ranges.hpp"
 #include "server_impl.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <fmt/format.h>
 
 namespace ue::testing {
@@ -161,6 +162,12 @@ std::optional<response_plan> server::impl::plan_scripted(const http::request<htt
     if (found == scripted.end()) found = scripted.find({method, std::string(path_of(target))});
     if (found == scripted.end()) return std::nullopt;
     const scripted_response& answer = found->second;
+    // An answer scripted with an ETag is conditional, as GitHub's API is: 304 to If-None-Match.
+    const auto if_none_match = request[http::field::if_none_match];
+    for (const auto& [name, value] : answer.headers) {
+        if (!if_none_match.empty() && boost::beast::iequals(name, "etag") && if_none_match == value)
+            return string_plan(304, {}, {{name, value}}, {});
+    }
     return string_plan(answer.status, answer.body, answer.headers, "application/json");
 }
 

@@ -150,7 +150,8 @@ public:
     // same ranges and ETag handling as files, streamed: any size, no memory per byte.
     void add_generated(std::string path, std::uint64_t size, std::uint64_t seed);
 
-    // Answers `method` on `target` with `status`, `body` and extra `headers` (Content-Length is added).
+    // Answers `method` on `target` with `status`, `body` and extra `headers` (Content-Length is added);
+    // with an ETag among `headers`, a request whose If-None-Match is that ETag gets 304.
     // A target with '?' matches that exact path and query; one without matches the path whatever the
     // query. Scripted answers come before generated bodies and files; a later call for the same
     // method and target replaces the earlier one.

@@ -184,6 +184,18 @@ TEST(Server, ScriptedAnswersAndRequestLog) {
     EXPECT_TRUE(srv.requests().empty());
 }
 
+TEST(Server, AScriptedAnswerWithAnETagIsConditional) {
+    server srv;
+    srv.add_response("GET", "/api/runs", 200, R"({"runs":[]})", {{"ETag", "W/\"v1\""}});
+    test_client client{srv};
+    EXPECT_EQ(client.get("/api/runs").message.result_int(), 200);
+    EXPECT_EQ(client.get("/api/runs", {{"If-None-Match", "\"v0\""}}).message.result_int(), 200);
+    const auto same = client.get("/api/runs", {{"If-None-Match", "W/\"v1\""}});
+    EXPECT_EQ(same.message.result_int(), 304);
+    EXPECT_EQ(same.message["ETag"], "W/\"v1\"");
+    EXPECT_TRUE(same.message.body().empty());
+}
+
 TEST(Server, HandlersAnswerFromTheRequest) {
     server srv;
     srv.add_response("GET", "/who", 200, "scripted");

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -36,6 +37,22 @@ private:
     std::vector<std::weak_ptr<boost::asio::steady_timer>> timers_;
 };
 
+// An earlier answer of the API, as asking again with `If-None-Match` needs it.
+struct remembered_answer {
+    std::string etag;
+    std::string link;  // its Link field, "" when it had none (a 304 need not repeat it)
+    std::string body;
+};
+
+// Where the calls keep answers between runs (the rerun cache, docs/command.md): a GET whose URL has
+// an answer asks with `If-None-Match`, and a `304 Not Modified` makes that answer the answer (free
+// of rate limit with a token). `keep` gets each 2xx answer that carries an ETag. Keyed by the URL,
+// which never holds a credential. Either function may be empty.
+struct answer_memory {
+    std::function<std::optional<remembered_answer>(const std::string& url)> recall;
+    std::function<void(const std::string& url, remembered_answer answer)> keep;
+};
+
 // Where the API is and how to talk to it; shared by every call below.
 struct github_settings {
     net::url api_base = net::url::from("https://api.github.com");  // `--query-url`
@@ -51,6 +68,7 @@ struct github_settings {
     // Called with one line when a rate limit makes a call wait (for a warning on stderr); optional.
     std::function<void(const std::string&)> notice;
     std::shared_ptr<wait_canceller> canceller;  // optional
+    answer_memory memory;                       // optional
 };
 
 struct github_query {
@@ -61,7 +79,9 @@ struct github_query {
 
 // The rows of every wanted run of `q.sha`: lists the commit's runs (following Link rel="next"),
 // keeps wanted_run() ones (each run id once), then lists each run's jobs with filter=all (every
-// attempt; pages followed by Link), all runs at once through the client's concurrency limit. Rows
+// attempt; pages followed by Link), all runs at once through the client's concurrency limit. When
+// every page of the runs listing is unchanged (304) and every wanted run had completed, the jobs
+// cannot have changed either: they come from api.memory without a request, where it has them all. Rows
 // come in runs-listing order, then job order; `completed` is false for jobs not completed yet.
 // A commit with no wanted run gives ok() with no rows. Errors (answer.code set, message naming
 // the URL without credentials): network failure (the client's own retries spent), 401/403 refusal

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <optional>
 
 namespace ue::sources {
@@ -192,6 +193,88 @@ TEST_F(GithubSource, RowsFollowLinkCursorsSkipDecoysAndKeepJobStatus) {
     std::sort(expected.begin(), expected.end());
     EXPECT_EQ(asked, expected);
     expect_headers(server_, true);
+}
+
+// An answer with an ETag, then 304 to a request that names it (as GitHub's API does).
+testing::server::handler conditional(std::string etag, std::string body, testing::header_list headers = {}) {
+    return [etag, body, headers](const testing::recorded_request& q) {
+        if (q.header("if-none-match") == etag) return testing::answer{304, "", {{"ETag", etag}}};
+        auto all = headers;
+        all.emplace_back("ETag", etag);
+        return testing::answer{200, body, all};
+    };
+}
+
+std::vector<std::string> if_none_match(const testing::server& s) {
+    std::vector<std::string> out;
+    for (const auto& q : s.requests()) out.push_back(q.header("if-none-match"));
+    return out;
+}
+
+class RememberingGithubSource : public GithubSource {
+protected:
+    RememberingGithubSource() {
+        settings_.memory.recall = [this](const std::string& url) -> std::optional<remembered_answer> {
+            const auto found = memory_.find(url);
+            if (found == memory_.end()) return std::nullopt;
+            return found->second;
+        };
+        settings_.memory.keep = [this](const std::string& url, remembered_answer a) { memory_[url] = std::move(a); };
+    }
+    std::map<std::string, remembered_answer> memory_;
+};
+
+// docs/command.md, "The rerun cache": a rerun asks with If-None-Match; when the runs listing is
+// unchanged and its wanted runs had completed, their jobs are known without asking.
+TEST_F(RememberingGithubSource, AnUnchangedListingOfCompletedRunsCostsOneConditionalRequest) {
+    const std::string jobs_page2 = "/repositories/9/actions/runs/100/jobs?filter=all&per_page=100&cursor=Zm9v";
+    server_.add_handler("GET", "/repos/o/r/actions/runs",
+                        conditional("W/\"runs1\"", runs_body({run_json(100, "inductor", "push")})));
+    server_.add_handler(
+        "GET", "/repos/o/r/actions/runs/100/jobs",
+        conditional("\"jobs1\"", jobs_body({job_json(1001, "b / test (inductor_timm, 1, 2, m)", 1, "completed")}),
+                    link_next(server_.url(jobs_page2))));
+    server_.add_handler(
+        "GET", "/repositories/9/actions/runs/100/jobs",
+        conditional("\"jobs2\"", jobs_body({job_json(1002, "b / test (inductor_timm, 2, 2, m)", 1, "completed")})));
+    const auto first = rows();
+    ASSERT_TRUE(first.ok()) << first.message;
+    ASSERT_EQ(first.rows.size(), 2u);
+    EXPECT_EQ(memory_.size(), 3u);
+    EXPECT_EQ(if_none_match(server_), (std::vector<std::string>{"", "", ""}));
+
+    server_.clear_requests();
+    const auto again = rows();
+    ASSERT_TRUE(again.ok()) << again.message;
+    EXPECT_EQ(again.rows, first.rows);
+    EXPECT_EQ(targets(server_), std::vector<std::string>{runs_target});
+    EXPECT_EQ(if_none_match(server_), std::vector<std::string>{"W/\"runs1\""});
+    for (const auto& [url, a] : memory_) EXPECT_EQ(a.body.find(token), std::string::npos) << url;
+}
+
+TEST_F(RememberingGithubSource, ARunNotCompletedHasItsJobsAskedAgainConditionally) {
+    server_.add_handler("GET", "/repos/o/r/actions/runs",
+                        conditional("\"runs1\"", runs_body({run_json(100, "inductor", "push", "in_progress")})));
+    server_.add_handler(
+        "GET", "/repos/o/r/actions/runs/100/jobs",
+        conditional("\"jobs1\"", jobs_body({job_json(1001, "b / test (inductor_timm, 1, 1, m)", 1, "queued")})));
+    ASSERT_TRUE(rows().ok());
+    server_.clear_requests();
+    const auto again = rows();
+    ASSERT_TRUE(again.ok()) << again.message;
+    ASSERT_EQ(again.rows.size(), 1u);
+    EXPECT_FALSE(again.rows[0].completed);
+    EXPECT_EQ(targets(server_), (std::vector<std::string>{runs_target, jobs_target(100)}));
+    EXPECT_EQ(if_none_match(server_), (std::vector<std::string>{"\"runs1\"", "\"jobs1\""}));
+
+    // A listing that changed is the new answer, and is remembered in place of the old one.
+    server_.add_handler(
+        "GET", "/repos/o/r/actions/runs/100/jobs",
+        conditional("\"jobs2\"", jobs_body({job_json(1001, "b / test (inductor_timm, 1, 1, m)", 1, "completed")})));
+    const auto changed = rows();
+    ASSERT_TRUE(changed.ok()) << changed.message;
+    EXPECT_TRUE(changed.rows.at(0).completed);
+    EXPECT_EQ(memory_.at(server_.url(jobs_target(100))).etag, "\"jobs2\"");
 }
 
 TEST_F(GithubSource, ACommitWithoutWantedRunsGivesNoRows) {

@@ -106,6 +106,7 @@ void refresh::start_transfer(suite_state& suite, std::shared_ptr<transfer> t) {
         progress_.counters().retrying -= !retrying && t->retrying;
         t->retrying = retrying;
         t->head = head;
+        t->redirected = t->redirected || net::is_redirect(head.status);
     };
     sink.on_chunk = [this, t](std::span<const std::byte> chunk) {
         progress_.counters().bytes += chunk.size();
@@ -120,7 +121,8 @@ void refresh::start_transfer(suite_state& suite, std::shared_ptr<transfer> t) {
 }
 
 sources::rate_limit_verdict refresh::rate_limit_of(transfer& t, const net::outcome& result) {
-    if (t.step.where != place::github || (result.status != 403 && result.status != 429) || interrupted_) return {};
+    if (t.step.where != place::github || t.redirected || (result.status != 403 && result.status != 429) || interrupted_)
+        return {};
     return t.rate_limits.next(result.status, t.head, result.body_excerpt, std::chrono::system_clock::now());
 }
 
@@ -174,6 +176,7 @@ void refresh::record_artifact(const suite_state& suite, unsigned shard, report::
     a.run_id = row.workflow_id;
     a.run_attempt = row.run_attempt;
     a.job_id = row.id;
+    a.error = without_credentials(std::move(a.error), settings_.creds);
     a.baseline = suite.plan().base;
     a.suite = suite.plan().suite;
     a.shard = shard;
@@ -221,8 +224,15 @@ void refresh::on_fetched(suite_state& suite, const std::shared_ptr<transfer>& tp
             error(fmt::format("{}: GitHub API {}: {}", suite.where(shard), t.url, limit.message));
         return carry_out(suite, suite.run.failed(shard, "GitHub API rate limit: " + limit.message));
     }
-    if (t.step.where == place::github && (result.status == 401 || result.status == 403))
-        return on_github_refusal(suite, shard, result);
+    if (t.step.where == place::github && (result.status == 401 || result.status == 403)) {
+        if (!t.redirected) return on_github_refusal(suite, shard, result);
+        // The storage host behind the API's redirect refused the signed URL: neither the token's
+        // doing nor a rate limit.
+        if (transfer_failures_.first(fmt::format("GitHub artifact storage: HTTP {}", result.status)))
+            error(fmt::format("{}: the signed download URL of its GitHub artifact was refused: {}", suite.where(shard),
+                              result.describe()));
+        return carry_out(suite, suite.run.failed(shard, "its GitHub artifact's storage refused the download"));
+    }
     report_failure(suite.where(shard), result);
     carry_out(suite, suite.run.failed(shard, "download failed"));
 }
@@ -233,7 +243,7 @@ void refresh::say_tried(const suite_state& suite, fetch_step step, const std::st
     progress_.clear();
     err_ << fmt::format("{}: candidate {} of {} (run {}, attempt {}, job {}) from {}: {}\n", suite.where(step.shard),
                         step.candidate + 1, candidates.size(), row.workflow_id, row.run_attempt, row.id,
-                        report::to_string(store_of(step.where)), what);
+                        report::to_string(store_of(step.where)), without_credentials(what, settings_.creds));
 }
 
 // The API lists a run's artifacts to anyone, but hands out their bytes only for a token

@@ -67,6 +67,9 @@ struct transfer {
     std::string cache_key;
     sources::rate_limit_policy rate_limits;
     net::response_head head;  // of the last answer
+    // A 3xx came first: the answers that follow are the redirect's target's (the signed URL's
+    // storage host), not the API's.
+    bool redirected = false;
 
     transfer(suite_state& suite, fetch_step s, const net::request& req, std::string key)
         : reader(suite.run.tables(), s.shard, suite.plan().benchmark, req.target.redacted()),
@@ -137,15 +140,18 @@ private:
     void settle(suite_state& suite, suite_verdict verdict);
     // Writes (or, with --dry-run, compares) the phase's file and records `file` with the outcome.
     void write_phase(suite_state& suite, report::file_result file);
+    // Lines may hold what a server sent back, which may echo a request's credentials: every line
+    // this shell prints or records goes through without_credentials.
     void warn(const std::string& line) {
         if (settings_.quiet) return;
         progress_.clear();
-        err_ << "warning: " << line << '\n';
+        err_ << "warning: " << without_credentials(line, settings_.creds) << '\n';
     }
     void error(const std::string& line) {
         progress_.clear();
-        err_ << "error: " << line << '\n';
-        if (first_error_.empty()) first_error_ = line;
+        const auto said = without_credentials(line, settings_.creds);
+        err_ << "error: " << said << '\n';
+        if (first_error_.empty()) first_error_ = said;
     }
     void raise(exit_code code) { code_ = combine(code_, code); }
     // A host-wide failure (an untrusted certificate, a refusing proxy, an unreachable host) ends

@@ -1,6 +1,11 @@
 #include "run_artifacts.hpp"
 
+#include "update_expected/jobs/error.hpp"
 #include "update_expected/sources/github_api.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
 
 namespace ue::app {
 
@@ -16,6 +21,12 @@ artifact_lookup look_up(const sources::artifacts_answer& answer, std::string_vie
         if (a.name != name) continue;
         if (!a.expired) return {.what = artifact_lookup::kind::found, .id = a.id};
         out.what = artifact_lookup::kind::expired;
+    }
+    // Listed, but its entry could not be read: not "absent", which would let an older job stand in.
+    if (std::find(answer.unreadable.begin(), answer.unreadable.end(), name) != answer.unreadable.end()) {
+        return {.what = artifact_lookup::kind::failed,
+                .message = fmt::format("the run's artifacts listing has an entry named {} that cannot be read", name),
+                .code = jobs::error::wrong_shape};
     }
     return out;
 }

@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <iterator>
 #include <memory>
@@ -58,7 +59,7 @@ public:
         head_ = {};
         raw_.clear();
         const auto& memory = ctx_->settings.memory;
-        remembered_ = memory.recall ? memory.recall(target_.text()) : std::nullopt;
+        remembered_ = memory.recall && !forget_ ? memory.recall(target_.text()) : std::nullopt;
         auto req = api_request(target_, ctx_->settings.api_base, ctx_->settings.token);
         if (remembered_) req.headers.emplace_back("If-None-Match", remembered_->etag);
         net::body_sink sink;
@@ -128,11 +129,13 @@ private:
     }
 
     // The remembered answer is still the answer: its body and its Link, as when it first came.
+    // A remembered answer that does not decode (a damaged cache file) is forgotten: asked again
+    // without If-None-Match.
     void not_modified() {
         answer_.emplace(ctx_->settings.limits);
         if (answer_->feed(remembered_->body) || answer_->finish()) {
-            return fail(jobs::error::malformed_json,
-                        fmt::format("{}: the remembered answer is malformed: {}", where(), answer_->message()));
+            forget_ = true;
+            return start();
         }
         deliver(answer_->take(), next_link(remembered_->link), true);
     }
@@ -202,6 +205,7 @@ private:
     net::response_head head_;
     std::optional<remembered_answer> remembered_;  // of target_, asked with If-None-Match
     std::string raw_;                              // the body as it came, for settings.memory.keep
+    bool forget_ = false;                          // the remembered answer did not decode
     unsigned redirects_ = 0;
 };
 
@@ -272,10 +276,20 @@ struct rows_fetch : std::enable_shared_from_this<rows_fetch> {
     std::optional<failure> first_failure;
     std::size_t pending = 0;
 
+    // The runs listing's answers, kept only once every wanted run's jobs have been had: a runs
+    // listing remembered without its jobs would later vouch for jobs listings of an older state.
+    std::vector<std::pair<std::string, remembered_answer>> runs_answers;
+
     void start() {
         auto self = shared_from_this();
+        auto runs_ctx = std::make_shared<context>(*ctx);
+        if (runs_ctx->settings.memory.keep) {
+            runs_ctx->settings.memory.keep = [weak = weak_from_this()](const std::string& url, remembered_answer a) {
+                if (auto fetch = weak.lock()) fetch->runs_answers.emplace_back(url, std::move(a));
+            };
+        }
         get_pages(
-            ctx, runs_url(ctx->settings.api_base, ctx->settings.repo, sha),
+            runs_ctx, runs_url(ctx->settings.api_base, ctx->settings.repo, sha),
             [self](const json::value& doc, bool&, std::string& message) {
                 runs_page page;
                 if (const auto ec = decode_runs(doc, page, message)) return ec;
@@ -295,7 +309,8 @@ struct rows_fetch : std::enable_shared_from_this<rows_fetch> {
     }
 
     // A run that had completed, listed unchanged, still has the jobs it had: a re-run would have
-    // changed its status and attempt, and with them the listing.
+    // changed its status and attempt, and with them the listing. The remembered jobs must show
+    // that state too (all completed, the run's attempt the newest), else they are asked for.
     bool jobs_remembered() {
         if (!ctx->settings.memory.recall) return false;
         for (const auto& run : runs) {
@@ -309,6 +324,12 @@ struct rows_fetch : std::enable_shared_from_this<rows_fetch> {
                                                   return decode_jobs(doc, runs[i], found[i], found_skipped, message);
                                               });
             if (!all) return false;
+            std::uint64_t newest = 0;
+            for (const auto& row : found[i]) {
+                if (!row.completed) return false;
+                newest = std::max(newest, row.run_attempt);
+            }
+            if (!found[i].empty() && newest != runs[i].run_attempt) return false;
         }
         rows = std::move(found);
         skipped += found_skipped;
@@ -339,6 +360,7 @@ struct rows_fetch : std::enable_shared_from_this<rows_fetch> {
             answer.code = f->code;
             answer.message = std::move(f->message);
         } else {
+            for (auto& [url, kept] : runs_answers) ctx->settings.memory.keep(url, std::move(kept));
             for (auto& part : rows) std::move(part.begin(), part.end(), std::back_inserter(answer.rows));
             answer.skipped = skipped;
         }
@@ -389,6 +411,7 @@ void list_run_artifacts(boost::asio::io_context& io, net::client& client, github
             if (const auto ec = decode_artifacts(doc, page, message)) return ec;
             answer->skipped += page.skipped;
             std::move(page.artifacts.begin(), page.artifacts.end(), std::back_inserter(answer->artifacts));
+            std::move(page.unreadable.begin(), page.unreadable.end(), std::back_inserter(answer->unreadable));
             return std::error_code();
         },
         [answer, done = std::move(done)](std::optional<failure> f, bool) {

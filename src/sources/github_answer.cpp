@@ -248,6 +248,7 @@ std::error_code decode_artifacts(const json::value& doc, artifacts_page& out, st
         const auto size = o.contains("size_in_bytes") ? to_count(o.if_contains("size_in_bytes")) : std::uint64_t{0};
         if (!id || !name->is_string() || !size || (expired != nullptr && !expired->is_bool())) {
             ++out.skipped[jobs::skip_reason::bad_field];
+            if (name->is_string()) out.unreadable.emplace_back(name->get_string());
             return;
         }
         out.artifacts.push_back({.id = *id,

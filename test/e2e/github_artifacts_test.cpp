@@ -214,6 +214,36 @@ TEST_F(GithubArtifactsE2e, ASignedUrlThatExpiresMidDownloadIsRenewedThroughTheAp
     EXPECT_FALSE(ranges[1].empty()) << "the retry did not resume";
 }
 
+TEST_F(GithubArtifactsE2e, ARefusalBehindTheRedirectIsTheStorageHostsAndAnEchoedTokenIsNeverShown) {
+    const auto& refused = move_to_github("inductor_huggingface", 1);
+    const auto& echoed = move_to_github("dynamic_aot_eager_huggingface", 1);
+    script_github();
+    const auto id_of = [this](const artifact_file& f) {
+        for (const auto& a : runs_[f.run_id])
+            if (a.name == f.github_name) return a.id;
+        return std::uint64_t{0};
+    };
+    const auto refused_id = id_of(refused);
+    const auto echoed_id = id_of(echoed);
+    blob_->add_faults("/" + blob_name(refused_id), {testing::fault::error(403, "<Error>AuthorizationFailure</Error>")});
+    // An API that echoes the request's credentials in its error body.
+    api_->add_handler("GET", download_path(echoed_id), [](const testing::recorded_request& q) {
+        return testing::answer{
+            422, "{\"message\":\"bad request\",\"authorization\":\"" + q.header("authorization") + "\"}", {}};
+    });
+    const auto summary = dir_ / "summary.json";
+    const auto r = run(github_args({"--summary-json", summary.string(), "-v"}), {{"GITHUB_TOKEN", token}});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("inductor_huggingface shard 1/1: the signed download URL of its GitHub artifact was refused"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.err.find("rate limit"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("refused the token"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("HTTP 422"), std::string::npos) << r.err;
+    EXPECT_EQ(read_file(summary).find(token), std::string::npos);
+    expect_hygiene(r);
+}
+
 TEST_F(GithubArtifactsE2e, WithoutATokenTheErrorNamesGithubTokenAndEveryOtherSuiteIsWritten) {
     move_to_github("inductor_timm", 2);
     move_to_github("dynamic_aot_eager_huggingface", 1);

@@ -1,6 +1,7 @@
 // A run's artifacts answer (`{"artifacts":[...]}`) through sources::json_answer, whole and split
 // (see json_answer_feed.hpp), then decode_artifacts. Checks: every entry is an artifact or counted
-// as skipped; `wrong_shape` decodes and counts nothing; decoding again gives the same artifacts.
+// as skipped, the unreadable names among the bad ones; `wrong_shape` decodes and counts nothing;
+// decoding again gives the same artifacts.
 #include "json_answer_feed.hpp"
 
 #include "update_expected/sources/github_answer.hpp"
@@ -28,10 +29,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const auto& list = doc->as_object().at("artifacts").as_array();
     if (page.artifacts.size() + page.skipped.total() != list.size()) std::abort();
+    if (page.unreadable.size() > page.skipped[ue::jobs::skip_reason::bad_field]) std::abort();
 
     artifacts_page again;
     if (decode_artifacts(*doc, again, message) || again.artifacts != page.artifacts ||
-        again.skipped.counts != page.skipped.counts)
+        again.skipped.counts != page.skipped.counts || again.unreadable != page.unreadable)
         std::abort();
     return 0;
 }

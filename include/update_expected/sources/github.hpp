@@ -103,6 +103,7 @@ struct sha_answer {
 struct artifacts_answer {
     std::vector<run_artifact> artifacts;  // every page's, in answer order
     jobs::skip_counts skipped;
+    std::vector<std::string> unreadable;  // artifacts_page::unreadable of every page
     std::error_code code;
     std::string message;  // one line naming the URL, without credentials
     unsigned status = 0;  // the HTTP status of a refusal, 0 otherwise

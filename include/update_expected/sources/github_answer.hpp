@@ -110,6 +110,8 @@ struct run_artifact {
 struct artifacts_page {
     std::vector<run_artifact> artifacts;  // in answer order
     jobs::skip_counts skipped;            // not_an_object, missing_field (id, name) or bad_field
+    // The names of the entries skipped for a bad field: such an artifact exists, unreadably.
+    std::vector<std::string> unreadable;
 };
 
 // `{"artifacts":[...]}` (a run's artifacts listing, docs/pytorch-ci.md section 3). `expired` and

@@ -35,6 +35,15 @@ TEST(LookUp, AnExpiredArtifactIsExpiredAndAnAbsentOneAbsent) {
     EXPECT_EQ(look_up(listing({}), "test-reports-a.zip").what, kind::absent);
 }
 
+TEST(LookUp, AnEntryOfThatNameThatCouldNotBeReadIsAFailureNotAbsence) {
+    auto answer = listing({{1, "logs-x", 10, false}});
+    answer.unreadable = {"test-reports-a.zip"};
+    const auto found = look_up(answer, "test-reports-a.zip");
+    EXPECT_EQ(found.what, kind::failed);
+    EXPECT_NE(found.message.find("test-reports-a.zip"), std::string::npos) << found.message;
+    EXPECT_EQ(look_up(answer, "test-reports-b.zip").what, kind::absent);
+}
+
 TEST(LookUp, AFailedListingGivesItsCauseToEveryName) {
     sources::artifacts_answer failed;
     failed.code = net::error::connect_timeout;

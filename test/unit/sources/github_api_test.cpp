@@ -287,6 +287,7 @@ TEST(DecodeArtifacts, KeepsIdNameSizeAndExpiryAndCountsTheRest) {
     EXPECT_EQ(page.skipped[jobs::skip_reason::missing_field], 1u);
     EXPECT_EQ(page.skipped[jobs::skip_reason::bad_field], 1u);
     EXPECT_EQ(page.skipped[jobs::skip_reason::not_an_object], 1u);
+    EXPECT_EQ(page.unreadable, std::vector<std::string>{"odd expiry"});
 
     EXPECT_EQ(decode_artifacts(json::parse(R"({"jobs":[]})"), page, message), jobs::error::wrong_shape);
     EXPECT_NE(message.find("\"artifacts\""), std::string::npos) << message;

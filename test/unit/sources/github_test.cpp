@@ -252,6 +252,42 @@ TEST_F(RememberingGithubSource, AnUnchangedListingOfCompletedRunsCostsOneConditi
     for (const auto& [url, a] : memory_) EXPECT_EQ(a.body.find(token), std::string::npos) << url;
 }
 
+// Remembered jobs that do not show the run's completed state (kept while it ran, under another
+// runs listing) are asked for again, however unchanged the runs listing.
+TEST_F(RememberingGithubSource, RememberedJobsOfAnOlderStateAreAskedForAgain) {
+    const std::string runs_url = server_.url(runs_target);
+    const std::string jobs_url = server_.url(jobs_target(100));
+    memory_[runs_url] = {"\"r1\"", "", runs_body({run_json(100, "inductor", "push")})};
+    memory_[jobs_url] = {"\"j1\"", "", jobs_body({job_json(1001, "b / test (inductor_timm, 1, 1, m)", 1, "queued")})};
+    server_.add_handler("GET", "/repos/o/r/actions/runs", conditional("\"r1\"", "{}"));
+    server_.add_handler(
+        "GET", "/repos/o/r/actions/runs/100/jobs",
+        conditional("\"j2\"", jobs_body({job_json(1001, "b / test (inductor_timm, 1, 1, m)", 1, "completed")})));
+    const auto answer = rows();
+    ASSERT_TRUE(answer.ok()) << answer.message;
+    ASSERT_EQ(answer.rows.size(), 1u);
+    EXPECT_TRUE(answer.rows[0].completed);
+    EXPECT_EQ(if_none_match(server_), (std::vector<std::string>{"\"r1\"", "\"j1\""}));
+}
+
+// A runs listing is kept only with its jobs: one whose jobs could not be had is not remembered.
+TEST_F(RememberingGithubSource, ARunsListingWhoseJobsFailedIsNotKept) {
+    server_.add_handler("GET", "/repos/o/r/actions/runs",
+                        conditional("\"r2\"", runs_body({run_json(100, "inductor", "push")})));
+    server_.add_response("GET", jobs_target(100), 500, "{}");
+    EXPECT_FALSE(rows().ok());
+    EXPECT_EQ(memory_.count(server_.url(runs_target)), 0u);
+}
+
+// A damaged remembered answer is forgotten: asked for again, whole.
+TEST_F(RememberingGithubSource, ARememberedAnswerThatDoesNotDecodeIsAskedForAgain) {
+    memory_[server_.url(runs_target)] = {"\"r1\"", "", "{\"workflow_runs\": [tru"};
+    server_.add_handler("GET", "/repos/o/r/actions/runs", conditional("\"r1\"", runs_body({})));
+    const auto answer = rows();
+    ASSERT_TRUE(answer.ok()) << answer.message;
+    EXPECT_EQ(if_none_match(server_), (std::vector<std::string>{"\"r1\"", ""}));
+}
+
 TEST_F(RememberingGithubSource, ARunNotCompletedHasItsJobsAskedAgainConditionally) {
     server_.add_handler("GET", "/repos/o/r/actions/runs",
                         conditional("\"runs1\"", runs_body({run_json(100, "inductor", "push", "in_progress")})));

@@ -204,8 +204,9 @@ asio::awaitable<void> client::impl::run(std::shared_ptr<transfer> t) {
     const bool get_or_head = t->wire.method() == http::verb::get || t->wire.method() == http::verb::head;
     for (;;) {
         if (adopt_host_failure(*t)) break;
+        ++t->tries_at_target;
         const attempt_report rep = co_await attempt(*t);
-        if (!cancelled && !t->renewed && signature_lapsed(rep, t->redirects > 0, t->resume.delivered())) {
+        if (!cancelled && !t->renewed && signature_lapsed(rep, t->redirects > 0, t->tries_at_target > 1)) {
             t->renewed = true;
             detail::start_over(*t, opt.env);
             continue;

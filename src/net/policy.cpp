@@ -54,8 +54,8 @@ bool follows_redirect(const attempt_report& report, bool get_or_head) noexcept {
     return get_or_head && report.code == error::http_status && is_redirect(report.status);
 }
 
-bool signature_lapsed(const attempt_report& report, bool redirected, std::uint64_t delivered) noexcept {
-    return redirected && delivered > 0 && (report.status == 401 || report.status == 403);
+bool signature_lapsed(const attempt_report& report, bool redirected, bool retried_at_target) noexcept {
+    return redirected && retried_at_target && (report.status == 401 || report.status == 403);
 }
 
 namespace {

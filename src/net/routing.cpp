@@ -46,6 +46,7 @@ bool follow_redirect(transfer& t, const environment& env, unsigned max_redirects
     if (next->origin() != t.target.origin()) t.wire.erase(http::field::authorization);
     if (t.resume.restart_before_redirect()) t.restart_consumer();
     t.target = *std::move(next);
+    t.tries_at_target = 0;
     route(t, env);
     return true;
 }
@@ -53,6 +54,7 @@ bool follow_redirect(transfer& t, const environment& env, unsigned max_redirects
 void start_over(transfer& t, const environment& env) {
     if (t.resume.restart_before_redirect()) t.restart_consumer();
     t.target = t.requested;
+    t.tries_at_target = 0;
     if (t.authorization) t.wire.set(http::field::authorization, *t.authorization);
     route(t, env);
 }

@@ -35,7 +35,8 @@ struct transfer {
     resume_state resume;
     std::optional<std::string> location;  // of the last 3xx answer
     unsigned redirects = 0;
-    bool renewed = false;  // went back to `requested` once for a new signed URL (signature_lapsed)
+    unsigned tries_at_target = 0;  // attempts sent to `target` since it became the target
+    bool renewed = false;          // went back to `requested` once for a new signed URL (signature_lapsed)
     body_sink sink;
     client::completion done;
     std::optional<std::uint64_t> body_limit;  // nullopt: unlimited (artifacts)

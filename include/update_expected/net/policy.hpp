@@ -66,11 +66,11 @@ bool is_redirect(unsigned status) noexcept;
 bool follows_redirect(const attempt_report& report, bool get_or_head) noexcept;
 
 // Whether a refusal ends a signed URL's life rather than the transfer: the last redirect's target
-// (`redirected`) delivered part of the body (`delivered` bytes), then answered the retry that
-// resumes it with 401 or 403. Signed URLs (GitHub's artifact downloads, docs/pytorch-ci.md section
-// 3) are valid for about a minute, and the request's own URL hands out a new one; the client goes
-// back there once per transfer.
-bool signature_lapsed(const attempt_report& report, bool redirected, std::uint64_t delivered) noexcept;
+// (`redirected`) answered a retry (`retried_at_target`: after a cut body, a 5xx or a stage timeout
+// there, not its first answer) with 401 or 403. Signed URLs (GitHub's artifact downloads,
+// docs/pytorch-ci.md section 3) are valid for about a minute, and the request's own URL hands out a
+// new one; the client goes back there once per transfer.
+bool signature_lapsed(const attempt_report& report, bool redirected, bool retried_at_target) noexcept;
 
 // The moment an HTTP-date names (RFC 9110 section 5.6.7): the IMF-fixdate that senders must use
 // ("Sun, 06 Nov 1994 08:49:37 GMT"), and the obsolete RFC 850 ("Sunday, 06-Nov-94 08:49:37 GMT")

@@ -219,12 +219,12 @@ TEST(Policy, FollowsTheFiveRedirectStatusesOfGetAndHeadOnly) {
     for (unsigned code : {300u, 304u, 200u, 404u}) EXPECT_FALSE(follows_redirect(status(code), true)) << code;
 }
 
-TEST(Policy, ASignatureLapsesOnlyWhereARedirectsTargetServedPartOfTheBody) {
-    EXPECT_TRUE(signature_lapsed(status(403), true, 1));
-    EXPECT_TRUE(signature_lapsed(status(401), true, 1));
-    EXPECT_FALSE(signature_lapsed(status(403), false, 1));  // the request's own URL refused it
-    EXPECT_FALSE(signature_lapsed(status(403), true, 0));   // refused from the start: not a lapse
-    for (unsigned code : {404u, 410u, 500u, 200u}) EXPECT_FALSE(signature_lapsed(status(code), true, 1)) << code;
+TEST(Policy, ASignatureLapsesOnlyWhereARedirectsTargetRefusesARetry) {
+    EXPECT_TRUE(signature_lapsed(status(403), true, true));
+    EXPECT_TRUE(signature_lapsed(status(401), true, true));
+    EXPECT_FALSE(signature_lapsed(status(403), false, true));  // the request's own URL refused it
+    EXPECT_FALSE(signature_lapsed(status(403), true, false));  // its first answer: a refusal, not a lapse
+    for (unsigned code : {404u, 410u, 500u, 200u}) EXPECT_FALSE(signature_lapsed(status(code), true, true)) << code;
 }
 
 // 2015-10-21T07:28:00Z, the date of RFC 9110's examples' kind.

@@ -338,6 +338,24 @@ TEST(Redirects, ASignedUrlThatLapsesMidBodyIsRenewedOnceAtTheRequestsOwnUrl) {
     EXPECT_EQ(served[2].header("range"), "");
     for (const auto& q : served) EXPECT_EQ(q.header("authorization"), "");
 
+    // A retry after a 5xx, before any body byte, meets a lapsed signature too.
+    blob.clear_requests();
+    api.clear_requests();
+    blob.add_faults("/blob/a.zip", {fault::error(503), fault::error(403, "<Error>expired</Error>")});
+    const auto after_5xx = fetch(c, io, get(api.url("/artifacts/7/zip")));
+    EXPECT_TRUE(after_5xx.result->ok()) << after_5xx.result->describe();
+    EXPECT_EQ(after_5xx.crc, ts::generated_crc32(11, 0, big));
+    EXPECT_EQ(api.requests().size(), 2u);
+    EXPECT_EQ(blob.requests().size(), 3u);
+
+    // A fresh signature refused at once is the answer, not a lapse.
+    blob.clear_requests();
+    api.clear_requests();
+    blob.add_faults("/blob/a.zip", {fault::error(403, "<Error>AuthorizationFailure</Error>")});
+    const auto refused = fetch(c, io, get(api.url("/artifacts/7/zip")));
+    EXPECT_EQ(refused.result->status, 403u) << refused.result->describe();
+    EXPECT_EQ(api.requests().size(), 1u);
+
     // Once only: a second lapse in the same transfer is the answer.
     blob.clear_requests();
     blob.add_faults("/blob/a.zip", {fault::reset_after(1000), fault::error(403), fault::reset_after(1000),

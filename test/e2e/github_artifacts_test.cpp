@@ -10,7 +10,10 @@
 #include <boost/json/parse.hpp>
 #include <fmt/format.h>
 
+#include <atomic>
+#include <ctime>
 #include <map>
+#include <memory>
 #include <set>
 
 namespace fs = std::filesystem;
@@ -241,6 +244,34 @@ TEST_F(GithubArtifactsE2e, ARefusalBehindTheRedirectIsTheStorageHostsAndAnEchoed
     EXPECT_EQ(r.err.find("refused the token"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("HTTP 422"), std::string::npos) << r.err;
     EXPECT_EQ(read_file(summary).find(token), std::string::npos);
+    expect_hygiene(r);
+}
+
+// The API's rate limit on a download is waited for as the GitHub source waits (docs/pytorch-ci.md
+// section 1): the reset is a second away, then the download goes on.
+TEST_F(GithubArtifactsE2e, ARateLimitOnADownloadIsWaitedForWhenItsResetIsNear) {
+    const auto& moved = move_to_github("inductor_huggingface", 1);
+    script_github();
+    std::uint64_t id = 0;
+    for (const auto& a : runs_[moved.run_id])
+        if (a.name == moved.github_name) id = a.id;
+    auto limited = std::make_shared<std::atomic<int>>(0);
+    api_->add_handler("GET", download_path(id), [this, id, limited](const testing::recorded_request&) {
+        if ((*limited)++ == 0) {
+            return testing::answer{403,
+                                   R"({"message":"API rate limit exceeded for user ID 1."})",
+                                   {{"x-ratelimit-limit", "5000"},
+                                    {"x-ratelimit-remaining", "0"},
+                                    {"x-ratelimit-reset", std::to_string(std::time(nullptr) + 1)},
+                                    {"x-ratelimit-resource", "core"}}};
+        }
+        return testing::answer{302, "", {{"Location", blob_->sign("/" + blob_name(id), 1)}}};
+    });
+    const auto r = run(github_args(), {{"GITHUB_TOKEN", token}});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    expect_all_written();
+    EXPECT_NE(r.err.find("rate limited, waiting"), std::string::npos) << r.err;
+    EXPECT_EQ(requests_to(*api_, download_path(id)), 2u);
     expect_hygiene(r);
 }
 

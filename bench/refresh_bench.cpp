@@ -10,7 +10,11 @@
 //                                                                   targets: wall <= 1.1x, CPU <= 1.5x curl
 //   huge   one 2 GiB artifact, no delay                             target: peak RSS < 48 MiB
 //   sweep  small at -j 1, 2, 4, 8, 16, 32, 64                       target: peak RSS < 64 MiB at -j 64
+//          and the same with the rows from a file                   target: wall <= curl at every -j
 //   rerun  small again, served from the rerun cache                 target: < 0.2 s, nothing downloaded
+//   api    small with 250 ms of server time per API answer and runs of 250 jobs (3 pages each),
+//          beside the same with the rows from a file        target: <= 2 API latencies before the
+//                                                                   first artifact request
 // Usage: refresh_bench [--reps N] [-j N] [--rtt MS] [--ue PATH] [scenario...]   (not a test: figures only)
 //   --reps 5, -j 16 (the -j of every scenario but the sweep), --rtt 50 (small, sweep, rerun).
 // Prints progress on stderr and a markdown table on stdout. Generated files live in a temporary
@@ -236,6 +240,12 @@ void small_scenarios(bench& b, const std::set<std::string>& chosen) {
             if (j == 64) r.target = verdict(mib(r.ue.rss_kib) < 64, "RSS < 64 MiB");
             b.add(std::move(r));
         }
+        // The artifact phase alone at each -j: the rows from the file.
+        for (unsigned j : {1u, 2u, 4u, 8u, 16u, 32u, 64u}) {
+            row r = b.pair(snap, "sweep (--jobs-file)", j, snap.jobs_file_args());
+            r.target = verdict(r.ue.wall <= r.curl->wall, "wall <= curl");
+            b.add(std::move(r));
+        }
     }
     if (chosen.count("rerun")) {
         // One ordinary refresh fills the cache; each timed rerun reads it into an empty output directory.
@@ -258,6 +268,34 @@ void small_scenarios(bench& b, const std::set<std::string>& chosen) {
             b.add(std::move(r));
         }
     }
+    fs::remove_all(dir);
+}
+
+// The API's own time per answer makes each round of listings cost `answer_delay` + rtt: how many
+// such rounds the refresh waited between its first API request and its first artifact request,
+// from the server's log of the last run.
+double api_latencies(const std::vector<ue::testing::recorded_request>& log, std::chrono::milliseconds latency) {
+    const auto api =
+        std::find_if(log.begin(), log.end(), [](const auto& q) { return q.target.starts_with("/repos/"); });
+    const auto artifact = std::find_if(api, log.end(), [](const auto& q) { return !q.target.starts_with("/repos/"); });
+    if (api == log.end() || artifact == log.end()) return 0;
+    return std::chrono::duration<double>(artifact->read_at - api->read_at) / latency;
+}
+
+void api_latency_scenario(bench& b) {
+    constexpr auto answer_delay = 250ms;
+    constexpr std::size_t jobs_per_run = 250;
+    std::fprintf(stderr, "api: generating the realistic snapshot, API answers %lld ms, runs of %zu jobs\n",
+                 static_cast<long long>(answer_delay.count()), jobs_per_run);
+    const fs::path dir = b.config().dir / "api";
+    ue::bench::served_snapshot snap(realistic_spec(), b.config().rtt, dir, {answer_delay, jobs_per_run});
+    const unsigned n = b.config().jobs;
+    // pair() ends with a curl run, whose requests follow ue's in the log: ue's come first.
+    row r = b.pair(snap, "small (API latency)", n, snap.github_args());
+    const double rounds = api_latencies(snap.server().requests(), answer_delay + b.config().rtt);
+    r.target = verdict(rounds <= 2.5, fmt::format("<= 2 API latencies before the first artifact ({:.1f})", rounds));
+    b.add(std::move(r));
+    b.add(b.pair(snap, "small (API latency, --jobs-file)", n, snap.jobs_file_args()));
     fs::remove_all(dir);
 }
 
@@ -310,7 +348,8 @@ void print_table(const bench& b) {
 
 int usage() {
     std::fprintf(stderr,
-                 "usage: refresh_bench [--reps N] [-j N] [--rtt MS] [--ue PATH] [small|large|huge|sweep|rerun]...\n");
+                 "usage: refresh_bench [--reps N] [-j N] [--rtt MS] [--ue PATH] "
+                 "[small|large|huge|sweep|rerun|api]...\n");
     return 2;
 }
 
@@ -320,7 +359,7 @@ int main(int argc, char** argv) {
     if (const auto measured = ue::bench::measure_main(argc, argv)) return *measured;
     settings s;
     std::set<std::string> chosen;
-    const std::set<std::string> all{"small", "large", "huge", "sweep", "rerun"};
+    const std::set<std::string> all{"small", "large", "huge", "sweep", "rerun", "api"};
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if ((a == "--reps" || a == "-j" || a == "--ue" || a == "--rtt") && i + 1 < argc) {
@@ -358,6 +397,7 @@ int main(int argc, char** argv) {
     bench b(s);
     try {
         if (chosen.count("small") || chosen.count("sweep") || chosen.count("rerun")) small_scenarios(b, chosen);
+        if (chosen.count("api")) api_latency_scenario(b);
         if (chosen.count("large")) big_scenario(b, "large", 16, 64.0 * (1 << 20));
         if (chosen.count("huge")) big_scenario(b, "huge", 1, 2048.0 * (1 << 20));
     } catch (const std::exception& e) {

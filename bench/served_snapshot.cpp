@@ -14,10 +14,13 @@ namespace {
 namespace json = boost::json;
 constexpr std::size_t page_size = 100;  // per_page=100, as the source asks
 
-// Scripts `items` as pages of `listing` under `key`; every page but the last links to the next.
+// Scripts `items` as pages of `listing` under `key`; every page but the last links to the next and
+// the last, as GitHub's numbered listings do.
 void script_pages(testing::server& server, const std::string& first_target, const std::string& key,
                   const json::array& items) {
     std::string target = first_target;
+    const std::size_t pages = std::max<std::size_t>(1, (items.size() + page_size - 1) / page_size);
+    const std::string last = server.url(fmt::format("{}&page={}", first_target, pages));
     for (std::size_t first = 0, page = 2; first == 0 || first < items.size(); first += page_size, ++page) {
         json::array part;
         for (std::size_t i = first; i < std::min(items.size(), first + page_size); ++i) part.push_back(items[i]);
@@ -26,7 +29,7 @@ void script_pages(testing::server& server, const std::string& first_target, cons
         // GitHub gives every answer an ETag; a request naming it is answered 304 (test_server.hpp).
         testing::header_list headers{{"ETag", fmt::format("\"{:x}\"", std::hash<std::string>{}(target))}};
         if (first + page_size < items.size())
-            headers.emplace_back("Link", fmt::format("<{}>; rel=\"next\"", server.url(next)));
+            headers.emplace_back("Link", fmt::format("<{}>; rel=\"next\", <{}>; rel=\"last\"", server.url(next), last));
         server.add_response("GET", target, 200, json::serialize(body), headers);
         target = next;
     }
@@ -35,7 +38,7 @@ void script_pages(testing::server& server, const std::string& first_target, cons
 }  // namespace
 
 void script_github_api(testing::server& server, const std::vector<test::job>& jobs, const std::string& repo,
-                       std::string_view sha) {
+                       std::string_view sha, std::size_t jobs_per_run) {
     struct run {
         std::uint64_t id = 0;
         int attempt = 1;
@@ -64,6 +67,14 @@ void script_github_api(testing::server& server, const std::vector<test::job>& jo
     json::array listed;
     for (auto& [key, r] : runs) {
         const std::string& workflow = key.first;
+        for (std::uint64_t build = 1; r.jobs.size() < jobs_per_run; ++build) {
+            r.jobs.push_back(json::object{{"id", (std::uint64_t{1} << 40) + r.id * 1000 + build},
+                                          {"run_id", r.id},
+                                          {"run_attempt", r.attempt},
+                                          {"name", fmt::format("linux-jammy-py3.10-gcc11 / build ({})", build)},
+                                          {"status", "completed"},
+                                          {"conclusion", "success"}});
+        }
         listed.push_back(json::object{{"id", r.id},
                                       {"name", workflow},
                                       {"run_attempt", r.attempt},
@@ -80,7 +91,7 @@ void script_github_api(testing::server& server, const std::vector<test::job>& jo
 }
 
 served_snapshot::served_snapshot(const test::snapshot_spec& spec, std::chrono::milliseconds rtt,
-                                 const std::filesystem::path& dir)
+                                 const std::filesystem::path& dir, api_shape api)
     : dir_(dir) {
     test::snapshot snap = test::make_snapshot(spec);
     snap.write_artifacts(dir / "artifacts");
@@ -101,9 +112,10 @@ served_snapshot::served_snapshot(const test::snapshot_spec& spec, std::chrono::m
     options.missing = testing::missing_reply::access_denied;
     options.accept_delay = 2 * rtt;
     options.response_delay = rtt;
+    options.answer_delay = api.answer_delay;
     server_ = std::make_unique<testing::server>(options);
     for (const auto& p : paths) urls_.push_back(server_->url(p));
-    script_github_api(*server_, snap.jobs, spec.repo, bench_sha);
+    script_github_api(*server_, snap.jobs, spec.repo, bench_sha, api.jobs_per_run);
 }
 
 std::vector<std::string> served_snapshot::github_args() const {

@@ -17,12 +17,23 @@ namespace ue::bench {
 
 inline constexpr std::string_view bench_sha = "0123456789abcdef0123456789abcdef01234567";
 
+// How the scripted GitHub API behaves beyond the round trip.
+struct api_shape {
+    // The server's own time for each API answer, on top of the round trip (api.github.com takes a
+    // few hundred milliseconds for a listing).
+    std::chrono::milliseconds answer_delay{0};
+    // Each run's jobs listing is padded with build jobs (not test shards) to at least this many,
+    // as a PyTorch inductor run lists 100-300 jobs with filter=all.
+    std::size_t jobs_per_run = 0;
+};
+
 class served_snapshot {
 public:
     // Generates the snapshot of `spec`, writes its artifacts under `dir`/artifacts and drops their
     // bytes, writes the rows as `dir`/jobs.json, and starts the server: each new connection waits
     // 2 `rtt` (TCP and TLS handshakes), each response 1 `rtt`; missing keys answer 403 like S3.
-    served_snapshot(const test::snapshot_spec& spec, std::chrono::milliseconds rtt, const std::filesystem::path& dir);
+    served_snapshot(const test::snapshot_spec& spec, std::chrono::milliseconds rtt, const std::filesystem::path& dir,
+                    api_shape api = {});
 
     testing::server& server() { return *server_; }
     // What a correct refresh downloads: the newest non-decoy artifact of every shard.
@@ -44,9 +55,10 @@ private:
     std::size_t expected_files_ = 0;
 };
 
-// Answers GitHub's listing of `sha`'s runs and each run's jobs (pages of 100 with Link rel="next")
-// on `server` from the snapshot's jobs: one run per (workflow, run id), every job completed.
+// Answers GitHub's listing of `sha`'s runs and each run's jobs (pages of 100 with GitHub's numbered
+// Link rel="next" and rel="last") on `server` from the snapshot's jobs: one run per (workflow, run
+// id), every job completed, each run's jobs padded to `jobs_per_run` with build jobs.
 void script_github_api(testing::server& server, const std::vector<test::job>& jobs, const std::string& repo,
-                       std::string_view sha);
+                       std::string_view sha, std::size_t jobs_per_run = 0);
 
 }  // namespace ue::bench

@@ -42,16 +42,17 @@ exit_code refresh::run() {
     return code_;
 }
 
-// Once the runs listing is in, the GitHub source asks every wanted run's jobs at once, each on a
-// connection of its own: opened now, beside the listing's, they are ready then instead of costing a
-// handshake (2 round trips) on the query's critical path. The listing takes the first connection
-// (a request made while they open waits for one), each wanted workflow another: a commit has about
-// one run of each.
+// Once the runs listing is in, the GitHub source asks every wanted run's jobs at once, and once a
+// run's first page is in, its other pages at once, each on a connection of its own: opened now,
+// beside the listing's, they are ready then instead of costing a handshake (2 round trips) on the
+// query's critical path. The listing takes the first connection (a request made while they open
+// waits for one); a commit has about one run of each wanted workflow, and a PyTorch run lists
+// 100-300 jobs, up to 3 pages: its first page's connection serves its second, one more its third.
 void refresh::warm_github_api() {
     if (settings_.source != source_kind::github) return;
     std::error_code ec;
     const auto api = net::url::parse(settings_.query_url, ec);
-    if (api) source_client_->warm(*api, static_cast<unsigned>(settings_.selection.workflows.size() + 1));
+    if (api) source_client_->warm(*api, static_cast<unsigned>(2 * settings_.selection.workflows.size() + 1));
 }
 
 void refresh::open_cache() {

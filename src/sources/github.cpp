@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <utility>
 
 namespace ue::sources {
@@ -43,6 +44,7 @@ public:
     struct page {
         json::value doc;
         std::optional<net::url> next;  // its Link rel="next"
+        std::optional<net::url> last;  // its Link rel="last"
         bool unchanged = false;        // a 304: the remembered answer (settings.memory)
     };
     using completion = std::function<void(std::optional<failure>, page)>;
@@ -125,7 +127,7 @@ private:
         if (const auto etag = head_.field("etag"); etag && ctx_->settings.memory.keep) {
             ctx_->settings.memory.keep(target_.text(), {std::string(*etag), link, std::move(raw_)});
         }
-        deliver(answer_->take(), next_link(head_), false);
+        deliver(answer_->take(), link_target(head_, "next"), link_target(head_, "last"), false);
     }
 
     // The remembered answer is still the answer: its body and its Link, as when it first came.
@@ -137,19 +139,19 @@ private:
             forget_ = true;
             return start();
         }
-        deliver(answer_->take(), next_link(remembered_->link), true);
+        deliver(answer_->take(), link_target(remembered_->link, "next"), link_target(remembered_->link, "last"), true);
     }
 
-    void deliver(json::value doc, std::optional<std::string> link, bool unchanged) {
-        std::optional<net::url> next;
-        if (link) {
-            next = resolve(*link);
-            if (!next) {
+    void deliver(json::value doc, const std::optional<std::string>& next, const std::optional<std::string>& last,
+                 bool unchanged) {
+        page p{std::move(doc), next ? resolve(*next) : std::nullopt, last ? resolve(*last) : std::nullopt, unchanged};
+        for (const auto& [rel, link, url] : {std::tuple{"next", &next, &p.next}, std::tuple{"last", &last, &p.last}}) {
+            if (*link && !*url) {
                 return fail(jobs::error::wrong_shape,
-                            fmt::format("{}: malformed answer: the Link rel=\"next\" is not a URL", where()));
+                            fmt::format("{}: malformed answer: the Link rel=\"{}\" is not a URL", where(), rel));
             }
         }
-        done_(std::nullopt, {std::move(doc), std::move(next), unchanged});
+        done_(std::nullopt, std::move(p));
     }
 
     // An absolute URL, or a path on the current origin.
@@ -209,35 +211,119 @@ private:
     unsigned redirects_ = 0;
 };
 
-// Reads `first` and every page its Link rel="next" chain leads to, one after another. `on_page`
-// decodes a page and sets `enough` to stop early; `done` gets the first failure or none, and
-// whether every page read was unchanged (304).
+// How a listing is read. `whole`: every page is wanted, so when the first page's links number the
+// pages (numbered_pages), the others are asked at once; `until_enough`: one page after another,
+// since `on_page` may find what it looks for early and stop.
+enum class reading { whole, until_enough };
+
+// Reads `first` and the pages its links lead to, in page order. `on_page` decodes a page and sets
+// `enough` to stop early; `done` gets the first failure or none, and whether every page read was
+// unchanged (304).
 using page_handler = std::function<std::error_code(const json::value&, bool& enough, std::string& message)>;
 using pages_done = std::function<void(std::optional<failure>, bool unchanged)>;
 
-void get_pages(std::shared_ptr<const context> ctx, net::url first, page_handler on_page, pages_done done,
-               unsigned pages_read = 0, bool unchanged = true) {
-    const std::string where = fmt::format("GitHub API {}", first.redacted());
-    auto call = std::make_shared<api_call>(
-        ctx, std::move(first),
-        [ctx, where, pages_read, unchanged, on_page = std::move(on_page), done = std::move(done)](
-            std::optional<failure> f, api_call::page page) mutable {
-            if (f) return done(std::move(f), false);
-            bool enough = false;
-            std::string message;
-            if (const auto ec = on_page(page.doc, enough, message)) {
-                return done(failure{ec, fmt::format("{}: malformed answer: {}", where, message)}, false);
+struct pages_read {
+    std::shared_ptr<const context> ctx;
+    net::url first;
+    reading how = reading::whole;
+    page_handler on_page;
+    pages_done done;
+    unsigned count = 0;     // pages decoded so far
+    bool unchanged = true;  // every one of them a 304
+
+    // Decodes `page` of `url`: a failure ends the read; true when another page is wanted.
+    bool take(const net::url& url, const api_call::page& page) {
+        bool enough = false;
+        std::string message;
+        if (const auto ec = on_page(page.doc, enough, message)) {
+            done(failure{ec, fmt::format("GitHub API {}: malformed answer: {}", url.redacted(), message)}, false);
+            return false;
+        }
+        ++count;
+        unchanged = unchanged && page.unchanged;
+        if (enough) {
+            done(std::nullopt, unchanged);
+            return false;
+        }
+        return true;
+    }
+
+    // Fails when `more` pages after those read would pass settings.max_pages.
+    bool too_many(std::uint64_t more) {
+        if (count + more <= ctx->settings.max_pages) return false;
+        done(failure{jobs::error::too_large,
+                     fmt::format("GitHub API {}: more than {} pages", first.redacted(), ctx->settings.max_pages)},
+             false);
+        return true;
+    }
+};
+
+void read_numbered(std::shared_ptr<pages_read> read, const net::url& next, page_numbers numbers);
+
+// Asks `url` and goes on along its rel="next" link (or its numbered pages).
+void read_page(std::shared_ptr<pages_read> read, net::url url) {
+    auto call = std::make_shared<api_call>(read->ctx, url, [read, url](std::optional<failure> f, api_call::page page) {
+        if (f) return read->done(std::move(f), false);
+        if (!read->take(url, page)) return;
+        if (!page.next) return read->done(std::nullopt, read->unchanged);
+        if (read->count == 1 && read->how == reading::whole && page.last) {
+            if (const auto numbers = numbered_pages(*page.next, *page.last)) {
+                return read_numbered(read, *page.next, *numbers);
             }
-            const bool all_unchanged = unchanged && page.unchanged;
-            if (enough || !page.next) return done(std::nullopt, all_unchanged);
-            if (pages_read + 1 >= ctx->settings.max_pages) {
-                return done(failure{jobs::error::too_large,
-                                    fmt::format("{}: more than {} pages", where, ctx->settings.max_pages)},
-                            false);
-            }
-            get_pages(ctx, std::move(*page.next), std::move(on_page), std::move(done), pages_read + 1, all_unchanged);
-        });
+        }
+        if (read->too_many(1)) return;
+        read_page(read, std::move(*page.next));
+    });
     call->start();
+}
+
+// Asks pages numbers.next..numbers.last at once and decodes them in order. A listing that grew
+// while it was read links on from its last page: the rest is followed as read_page does.
+void read_numbered(std::shared_ptr<pages_read> read, const net::url& next, page_numbers numbers) {
+    const std::uint64_t count = numbers.last - numbers.next + 1;
+    if (read->too_many(count)) return;
+    struct answers {
+        std::vector<net::url> urls;
+        std::vector<std::optional<api_call::page>> pages;
+        std::vector<std::optional<failure>> failures;
+        std::size_t pending = 0;
+    };
+    auto all = std::make_shared<answers>();
+    for (std::uint64_t n = numbers.next; n <= numbers.last; ++n) all->urls.push_back(page_url(next, n));
+    all->pages.resize(count);
+    all->failures.resize(count);
+    all->pending = count;
+    for (std::size_t i = 0; i < count; ++i) {
+        auto call = std::make_shared<api_call>(read->ctx, all->urls[i],
+                                               [read, all, i](std::optional<failure> f, api_call::page page) {
+                                                   if (f) {
+                                                       all->failures[i] = std::move(f);
+                                                   } else {
+                                                       all->pages[i] = std::move(page);
+                                                   }
+                                                   if (--all->pending != 0) return;
+                                                   for (std::size_t k = 0; k < all->urls.size(); ++k) {
+                                                       if (all->failures[k])
+                                                           return read->done(std::move(all->failures[k]), false);
+                                                       if (!read->take(all->urls[k], *all->pages[k])) return;
+                                                   }
+                                                   auto& tail = all->pages.back()->next;
+                                                   if (!tail) return read->done(std::nullopt, read->unchanged);
+                                                   if (read->too_many(1)) return;
+                                                   read_page(read, std::move(*tail));
+                                               });
+        call->start();
+    }
+}
+
+void get_pages(std::shared_ptr<const context> ctx, net::url first, reading how, page_handler on_page, pages_done done) {
+    auto read = std::make_shared<pages_read>();
+    read->ctx = std::move(ctx);
+    read->first = first;
+    read->how = how;
+    read->on_page = std::move(on_page);
+    read->done = std::move(done);
+    read_page(std::move(read), std::move(first));
 }
 
 // Reads `first` and the pages its remembered Link chain leads to from settings.memory alone,
@@ -253,7 +339,7 @@ bool remembered_pages(const context& ctx, net::url first, const page_handler& on
         if (answer.feed(remembered->body) || answer.finish() || on_page(answer.take(), enough, message)) return false;
         if (enough) return true;
         next.reset();
-        if (const auto link = next_link(remembered->link)) {
+        if (const auto link = link_target(remembered->link, "next")) {
             std::error_code ec;
             next = net::url::parse(*link, ec);
             if (!next) return false;
@@ -289,7 +375,7 @@ struct rows_fetch : std::enable_shared_from_this<rows_fetch> {
             };
         }
         get_pages(
-            runs_ctx, runs_url(ctx->settings.api_base, ctx->settings.repo, sha),
+            runs_ctx, runs_url(ctx->settings.api_base, ctx->settings.repo, sha), reading::whole,
             [self](const json::value& doc, bool&, std::string& message) {
                 runs_page page;
                 if (const auto ec = decode_runs(doc, page, message)) return ec;
@@ -343,7 +429,7 @@ struct rows_fetch : std::enable_shared_from_this<rows_fetch> {
         for (std::size_t i = 0; i < runs.size(); ++i) {
             auto self = shared_from_this();
             get_pages(
-                ctx, jobs_url(ctx->settings.api_base, ctx->settings.repo, runs[i].id),
+                ctx, jobs_url(ctx->settings.api_base, ctx->settings.repo, runs[i].id), reading::whole,
                 [self, i](const json::value& doc, bool&, std::string& message) {
                     return decode_jobs(doc, self->runs[i], self->rows[i], self->skipped, message);
                 },
@@ -405,7 +491,7 @@ void list_run_artifacts(boost::asio::io_context& io, net::client& client, github
     auto ctx = std::make_shared<const context>(context{io, client, std::move(api)});
     auto answer = std::make_shared<artifacts_answer>();
     get_pages(
-        ctx, run_artifacts_url(ctx->settings.api_base, ctx->settings.repo, run_id),
+        ctx, run_artifacts_url(ctx->settings.api_base, ctx->settings.repo, run_id), reading::whole,
         [answer](const json::value& doc, bool&, std::string& message) {
             artifacts_page page;
             if (const auto ec = decode_artifacts(doc, page, message)) return ec;
@@ -454,7 +540,7 @@ void latest_commit(boost::asio::io_context& io, net::client& client, github_sett
     auto ctx = std::make_shared<const context>(context{io, client, std::move(api)});
     auto found = std::make_shared<std::optional<std::string>>();
     get_pages(
-        ctx, workflow_runs_url(ctx->settings.api_base, ctx->settings.repo, workflow, branch),
+        ctx, workflow_runs_url(ctx->settings.api_base, ctx->settings.repo, workflow, branch), reading::until_enough,
         [found](const json::value& doc, bool& enough, std::string& message) {
             runs_page page;
             if (const auto ec = decode_runs(doc, page, message)) return ec;

@@ -26,11 +26,11 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-// True when a space-separated relation-type list holds "next".
-bool names_next(std::string_view types) {
+// True when a space-separated relation-type list holds `rel`.
+bool names(std::string_view types, std::string_view rel) {
     while (!types.empty()) {
         const auto space = types.find(' ');
-        if (iequals(types.substr(0, space), "next")) return true;
+        if (iequals(types.substr(0, space), rel)) return true;
         if (space == std::string_view::npos) break;
         types.remove_prefix(space + 1);
     }
@@ -84,7 +84,7 @@ std::error_code for_each_object(const json::value& doc, std::string_view key, jo
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (lower(c) >= 'a' && lower(c) <= 'f'); }
 
 }  // namespace
-std::optional<std::string> next_link(std::string_view value) {
+std::optional<std::string> link_target(std::string_view value, std::string_view rel) {
     std::size_t i = 0;
     while (i < value.size()) {
         const auto open = value.find('<', i);
@@ -93,7 +93,7 @@ std::optional<std::string> next_link(std::string_view value) {
         if (close == std::string_view::npos) return std::nullopt;
         const std::string_view target = value.substr(open + 1, close - open - 1);
         // Parameters run to the next comma outside quotes.
-        bool next = false;
+        bool named = false;
         i = close + 1;
         while (i < value.size() && value[i] != ',') {
             if (value[i] != ';') {
@@ -121,18 +121,18 @@ std::optional<std::string> next_link(std::string_view value) {
                 param = trim(value.substr(i, end == std::string_view::npos ? end : end - i));
                 i = end == std::string_view::npos ? value.size() : end;
             }
-            if (iequals(name, "rel") && names_next(param)) next = true;
+            if (iequals(name, "rel") && names(param, rel)) named = true;
         }
-        if (next) return std::string(target);
+        if (named) return std::string(target);
         ++i;  // the comma
     }
     return std::nullopt;
 }
 
-std::optional<std::string> next_link(const net::response_head& head) {
+std::optional<std::string> link_target(const net::response_head& head, std::string_view rel) {
     for (const auto& [name, value] : head.fields) {
         if (!iequals(name, "link")) continue;
-        if (auto next = next_link(value)) return next;
+        if (auto target = link_target(value, rel)) return target;
     }
     return std::nullopt;
 }

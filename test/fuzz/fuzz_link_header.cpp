@@ -1,7 +1,7 @@
-// `Link` header values through sources::next_link: the input is one or more field values, one per
-// line. Checks: a next link is the text between a '<' and the first '>' after it, exactly as
-// written; written again as `<it>; rel="next"` it is found again; over a response head the result
-// is that of the first field that has one.
+// `Link` header values through sources::link_target: the input is one or more field values, one per
+// line. Checks: a next or last link is the text between a '<' and the first '>' after it, exactly
+// as written; written again as `<it>; rel="next"` it is found again; over a response head the
+// result is that of the first field that has one.
 #include "update_expected/sources/github_answer.hpp"
 
 #include <cstddef>
@@ -22,12 +22,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (std::size_t at = 0; at <= input.size();) {
         const auto end = std::min(input.find('\n', at), input.size());
         const std::string_view value = input.substr(at, end - at);
-        const auto next = next_link(value);
+        const auto next = link_target(value, "next");
+        if (const auto last = link_target(value, "last")) {
+            if (value.find("<" + *last + ">") == std::string_view::npos) std::abort();
+            if (link_target("<" + *last + ">; rel=\"last next\"", "last") != last) std::abort();
+        }
         if (next) {
             if (next->find('>') != std::string::npos) std::abort();
             if (value.find("<" + *next + ">") == std::string_view::npos) std::abort();
-            if (next_link("<" + *next + ">; rel=\"next\"") != next) std::abort();
-            if (next_link("<" + *next + ">; rel=NEXT, <x>; rel=\"last\"") != next) std::abort();
+            if (link_target("<" + *next + ">; rel=\"next\"", "next") != next) std::abort();
+            if (link_target("<" + *next + ">; rel=NEXT, <x>; rel=\"last\"", "next") != next) std::abort();
             if (!found) first = next;
             found = true;
         }
@@ -36,6 +40,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         head.fields.emplace_back("X-Link", "<https://wrong.example/>; rel=next");
         at = end + 1;
     }
-    if (next_link(head) != first) std::abort();
+    if (link_target(head, "next") != first) std::abort();
     return 0;
 }

@@ -140,7 +140,7 @@ asio::awaitable<void> serve_requests(Stream& stream, server::impl& server, std::
             co_await hold_until_peer_closes(boost::beast::get_lowest_layer(stream));
             co_return;
         }
-        co_await sleep_for(server.options.response_delay);
+        co_await sleep_for(server.options.response_delay + plan.delay);
         plan.head.keep_alive(request.keep_alive());
         http::response_serializer<http::empty_body> serializer{plan.head};
         auto [write_ec, written] = co_await http::async_write_header(stream, serializer, nothrow);

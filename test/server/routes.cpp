@@ -95,8 +95,11 @@ response_plan server::impl::plan(const http::request<http::string_body>& request
     std::optional<response_plan> chosen = plan_refusal(request);
     const std::optional<fault> queued = chosen ? std::nullopt : next_fault(path);
     if (!chosen && queued) chosen = fault_answer(*queued);
-    if (!chosen) chosen = plan_handled(request);
-    if (!chosen) chosen = plan_scripted(request);
+    if (!chosen) {
+        chosen = plan_handled(request);
+        if (!chosen) chosen = plan_scripted(request);
+        if (chosen) chosen->delay = options.answer_delay;  // only what a test scripted takes the server's time
+    }
     response_plan plan;
     if (chosen) {
         plan = std::move(*chosen);
@@ -112,7 +115,7 @@ response_plan server::impl::plan(const http::request<http::string_body>& request
 
     const std::lock_guard lock{mutex};
     for (const auto& rule : stalls) {
-        if (!rule.path.empty() && rule.path != path) continue;
+        if (!rule.path.empty() && rule.path != path && rule.path != request.target()) continue;
         if (rule.where == stall_point::before_headers) plan.stall_before_headers = true;
         if (rule.where == stall_point::mid_body) {
             plan.cut = body_cut::stall;

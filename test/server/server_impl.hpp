@@ -38,6 +38,7 @@ struct response_plan {
     std::uint64_t drip_piece = 0;  // 0: full-size pieces, no pauses
     std::chrono::milliseconds drip_pause{0};
     std::optional<std::uint64_t> corrupt_at;  // offset in `body`, not in the range
+    std::chrono::milliseconds delay{0};       // on top of response_delay
 };
 
 struct scripted_response {
@@ -53,7 +54,7 @@ struct generated_route {
 
 struct stall_rule {
     stall_point where;
-    std::string path;  // "" for every path
+    std::string path;  // "" for every path; with '?', one target
     std::uint64_t after_bytes = 0;
 };
 

@@ -102,6 +102,7 @@ recorded_request recorded(const http::request<http::string_body>& request, std::
     for (const auto& field : request) entry.headers.emplace_back(field.name_string(), field.value());
     entry.body = request.body();
     entry.connection = connection;
+    entry.read_at = std::chrono::steady_clock::now();
     return entry;
 }
 

@@ -42,6 +42,9 @@ struct server_options {
     std::chrono::milliseconds accept_delay{0};
     // Waited before each response's headers: one round trip per request.
     std::chrono::milliseconds response_delay{0};
+    // Waited on top of response_delay before each scripted answer (add_response, add_handler): the
+    // time a server spends building an answer, as GitHub's API does for a listing.
+    std::chrono::milliseconds answer_delay{0};
     missing_reply missing = missing_reply::not_found;
     // Answer 403 to any request that carries an Authorization field, as blob storage does to a
     // token meant for another service (docs/pytorch-ci.md section 3).
@@ -55,7 +58,8 @@ struct recorded_request {
     std::string target;   // as sent: path and query
     header_list headers;  // every field, in order, names as sent
     std::string body;
-    std::uint64_t connection = 0;  // 1 for the first accepted connection, 2 for the next, ...
+    std::uint64_t connection = 0;                   // 1 for the first accepted connection, 2 for the next, ...
+    std::chrono::steady_clock::time_point read_at;  // when the server had read it
 
     // The first value of header `name` (case-insensitive), or "" when absent.
     std::string header(std::string_view name) const;
@@ -169,8 +173,9 @@ public:
     // or with a spent one, gets 403 AuthenticationFailed; a later sign() adds a new signature.
     std::string sign(const std::string& path, unsigned uses);
 
-    // Makes requests stall at `where`. `path` "" means every path; before_handshake ignores `path`
-    // (no request is known yet). `after_bytes` is for mid_body. Stalls apply until clear_stalls().
+    // Makes requests stall at `where`. `path` "" means every path, a path with '?' that exact target
+    // only; before_handshake ignores `path` (no request is known yet). `after_bytes` is for mid_body. Stalls apply
+    // until clear_stalls().
     void stall(stall_point where, std::string path = {}, std::uint64_t after_bytes = 0);
     void clear_stalls();
 

@@ -301,6 +301,16 @@ TEST(Server, DelaysStillAnswer) {
     EXPECT_EQ(test_client{srv}.get("/x").message.result_int(), 204);
 }
 
+TEST(Server, ScriptedAnswersTakeTheAnswerDelay) {
+    server_options o;
+    o.answer_delay = std::chrono::milliseconds(300);
+    server srv{o};
+    srv.add_response("GET", "/x", 204, "");
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(test_client{srv}.get("/x").message.result_int(), 204);
+    EXPECT_GE(std::chrono::steady_clock::now() - start, o.answer_delay);  // a lower bound: no load shortens a sleep
+}
+
 TEST(Tls, RefusedCertificatesFailTheHandshake) {
     for (const cert_kind kind : {cert_kind::wrong_host, cert_kind::untrusted}) {
         server_options o;
@@ -350,6 +360,16 @@ TEST(Stalls, EachStageHoldsTheClientUntilItsDeadline) {
     srv.clear_stalls();
     EXPECT_EQ(client.get("/body").message.body(), generated_bytes(1, 0, 200'000));
     EXPECT_EQ(srv.stats().requests_total, 4u);  // stalled requests are read and logged too
+}
+
+TEST(Stalls, AStallForATargetHoldsOnlyThatQuery) {
+    server srv;
+    srv.add_response("GET", "/list", 200, "{}");
+    srv.stall(stall_point::before_headers, "/list?page=2");
+    test_client client{srv};
+    http::request<http::string_body> page2{http::verb::get, "/list?page=2", 11};
+    EXPECT_EQ(client.send(page2, std::chrono::milliseconds(200)).error, boost::beast::error::timeout);
+    EXPECT_EQ(test_client{srv}.get("/list?page=3").message.result_int(), 200);
 }
 
 TEST(Stalls, ServerStopsWithStalledConnectionsOpen) {

@@ -24,13 +24,13 @@ namespace ue::sources {
 
 // ---- the Link header -------------------------------------------------------------------------
 
-// The URL of the `rel="next"` link of one `Link` header value (RFC 8288:
-// `<url>; rel="next", <url>; rel="last"`), exactly as written, or nullopt. `rel` may be quoted or
-// not, hold several space-separated types, and be in any case; commas inside `<...>` or inside
-// quoted parameters do not split links.
-std::optional<std::string> next_link(std::string_view link_value);
+// The URL of the link of relation type `rel` ("next", "last") of one `Link` header value (RFC 8288:
+// `<url>; rel="next", <url>; rel="last"`), exactly as written, or nullopt. The `rel` parameter may
+// be quoted or not, hold several space-separated types, and be in any case; commas inside `<...>`
+// or inside quoted parameters do not split links.
+std::optional<std::string> link_target(std::string_view link_value, std::string_view rel);
 // The same over every `Link` field of a response.
-std::optional<std::string> next_link(const net::response_head& head);
+std::optional<std::string> link_target(const net::response_head& head, std::string_view rel);
 
 // ---- answers -------------------------------------------------------------------------------
 

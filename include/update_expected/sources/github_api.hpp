@@ -9,6 +9,7 @@
 #include "update_expected/sources/github_answer.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,21 @@ net::url commit_url(const net::url& api, std::string_view repo, std::string_view
 // `GET {api}/repos/{repo}/actions/workflows/{workflow}.yml/runs?branch=..&event=push&status=completed&per_page=100`.
 net::url workflow_runs_url(const net::url& api, std::string_view repo, std::string_view workflow,
                            std::string_view branch);
+
+// ---- pages ---------------------------------------------------------------------------------
+
+// The page numbers of a listing's rel="next" and rel="last" links when the two URLs differ in
+// nothing but the value of their `page` query parameter, as GitHub's numbered listings do
+// (docs/pytorch-ci.md section 1): pages next..last can then be asked at once. nullopt otherwise:
+// a cursor listing (`after=...`), whose pages only the page before can name, is read one
+// rel="next" at a time.
+struct page_numbers {
+    std::uint64_t next = 0;
+    std::uint64_t last = 0;
+};
+std::optional<page_numbers> numbered_pages(const net::url& next, const net::url& last);
+// `next` with its `page` query parameter set to `page` (`next` as numbered_pages accepted it).
+net::url page_url(const net::url& next, std::uint64_t page);
 
 // A GET of `target` with the headers GitHub asks for: `Accept: application/vnd.github+json` and
 // `X-GitHub-Api-Version: 2022-11-28` (the client adds User-Agent). `Authorization: Bearer <token>`

@@ -90,29 +90,66 @@ TEST(TokenFromEnvironment, PrefersGithubTokenThenGhToken) {
 }
 
 TEST(NextLink, ReturnsTheNextUrlExactlyAsGiven) {
+    EXPECT_EQ(link_target(
+                  R"(<https://api.github.com/repositories/1/actions/runs?head_sha=a&per_page=100&page=2>; rel="next", )"
+                  R"(<https://api.github.com/repositories/1/actions/runs?head_sha=a&per_page=100&page=5>; rel="last")",
+                  "next"),
+              "https://api.github.com/repositories/1/actions/runs?head_sha=a&per_page=100&page=2");
     EXPECT_EQ(
-        next_link(R"(<https://api.github.com/repositories/1/actions/runs?head_sha=a&per_page=100&page=2>; rel="next", )"
-                  R"(<https://api.github.com/repositories/1/actions/runs?head_sha=a&per_page=100&page=5>; rel="last")"),
-        "https://api.github.com/repositories/1/actions/runs?head_sha=a&per_page=100&page=2");
-    EXPECT_EQ(next_link(R"(<https://h/x?after=Y3Vyc29y%3D%3D>; rel="prev", <https://h/x?after=b,c>; rel="next")"),
-              "https://h/x?after=b,c");
+        link_target(R"(<https://h/x?after=Y3Vyc29y%3D%3D>; rel="prev", <https://h/x?after=b,c>; rel="next")", "next"),
+        "https://h/x?after=b,c");
 }
 
 TEST(NextLink, AcceptsUnquotedMultipleAndAnyCaseRelations) {
-    EXPECT_EQ(next_link("<https://h/a>; rel=next"), "https://h/a");
-    EXPECT_EQ(next_link("<https://h/a>;REL=\"Next\""), "https://h/a");
-    EXPECT_EQ(next_link(R"(<https://h/a>; title="x, rel=next"; rel="last next")"), "https://h/a");
-    EXPECT_EQ(next_link(R"(<https://h/a>; rel="last", <https://h/b>; type="text/html"; rel="next")"), "https://h/b");
+    EXPECT_EQ(link_target("<https://h/a>; rel=next", "next"), "https://h/a");
+    EXPECT_EQ(link_target("<https://h/a>;REL=\"Next\"", "next"), "https://h/a");
+    EXPECT_EQ(link_target(R"(<https://h/a>; title="x, rel=next"; rel="last next")", "next"), "https://h/a");
+    EXPECT_EQ(link_target(R"(<https://h/a>; rel="last", <https://h/b>; type="text/html"; rel="next")", "next"),
+              "https://h/b");
 }
 
 TEST(NextLink, FindsNothingWithoutANextRelation) {
-    EXPECT_EQ(next_link(""), std::nullopt);
-    EXPECT_EQ(next_link(R"(<https://h/a>; rel="prev", <https://h/b>; rel="first")"), std::nullopt);
-    EXPECT_EQ(next_link(R"(<https://h/a>; rel="nextpage")"), std::nullopt);
-    EXPECT_EQ(next_link(R"(<https://h/a>; title="rel=next")"), std::nullopt);
-    EXPECT_EQ(next_link("<https://h/a; rel=next"), std::nullopt);
-    EXPECT_EQ(next_link("garbage; rel=next"), std::nullopt);
-    EXPECT_EQ(next_link("<https://h/a>; rel"), std::nullopt);
+    EXPECT_EQ(link_target("", "next"), std::nullopt);
+    EXPECT_EQ(link_target(R"(<https://h/a>; rel="prev", <https://h/b>; rel="first")", "next"), std::nullopt);
+    EXPECT_EQ(link_target(R"(<https://h/a>; rel="nextpage")", "next"), std::nullopt);
+    EXPECT_EQ(link_target(R"(<https://h/a>; title="rel=next")", "next"), std::nullopt);
+    EXPECT_EQ(link_target("<https://h/a; rel=next", "next"), std::nullopt);
+    EXPECT_EQ(link_target("garbage; rel=next", "next"), std::nullopt);
+    EXPECT_EQ(link_target("<https://h/a>; rel", "next"), std::nullopt);
+}
+
+TEST(LinkTarget, FindsTheLastLinkToo) {
+    EXPECT_EQ(link_target(R"(<https://h/a?page=2>; rel="next", <https://h/a?page=5>; rel="last")", "last"),
+              "https://h/a?page=5");
+    EXPECT_EQ(link_target(R"(<https://h/a?page=2>; rel="next")", "last"), std::nullopt);
+}
+
+TEST(NumberedPages, GithubsNumberedLinksDifferOnlyInPage) {
+    const auto pages = numbered_pages(
+        net::url::from("https://api.github.com/repositories/1/actions/runs/7/jobs?filter=all&per_page=100&page=2"),
+        net::url::from("https://api.github.com/repositories/1/actions/runs/7/jobs?filter=all&per_page=100&page=3"));
+    ASSERT_TRUE(pages.has_value());
+    EXPECT_EQ(pages->next, 2u);
+    EXPECT_EQ(pages->last, 3u);
+    EXPECT_EQ(page_url(net::url::from("https://h/r/jobs?filter=all&page=2&per_page=100"), 7).text(),
+              "https://h/r/jobs?filter=all&page=7&per_page=100");
+}
+
+TEST(NumberedPages, AnyOtherDifferenceIsACursorListing) {
+    const auto numbered = [](std::string_view next, std::string_view last) {
+        return numbered_pages(net::url::from(next), net::url::from(last)).has_value();
+    };
+    EXPECT_FALSE(numbered("https://h/r?page=2&after=a", "https://h/r?page=3&after=b"));
+    EXPECT_FALSE(numbered("https://h/r?page=2", "https://h/s?page=3"));
+    EXPECT_FALSE(numbered("https://h/r?page=2", "https://g/r?page=3"));
+    EXPECT_FALSE(numbered("https://h/r?page=2", "http://h/r?page=3"));
+    EXPECT_FALSE(numbered("https://h/r?page=2", "https://h/r?page=3&x=1"));
+    EXPECT_FALSE(numbered("https://h/r?page=3", "https://h/r?page=2"));
+    EXPECT_FALSE(numbered("https://h/r?page=2", "https://h/r?page=x"));
+    EXPECT_FALSE(numbered("https://h/r?page=0", "https://h/r?page=2"));
+    EXPECT_FALSE(numbered("https://h/r?cursor=2", "https://h/r?cursor=3"));
+    EXPECT_FALSE(numbered("https://h/r", "https://h/r"));
+    EXPECT_TRUE(numbered("https://h/r?page=2", "https://h/r?page=2"));
 }
 
 TEST(NextLink, LooksAtEveryLinkFieldOfAResponse) {
@@ -120,9 +157,9 @@ TEST(NextLink, LooksAtEveryLinkFieldOfAResponse) {
     head.fields = {{"Content-Type", "application/json"},
                    {"Link", R"(<https://h/p>; rel="prev")"},
                    {"link", R"(<https://h/n>; rel="next")"}};
-    EXPECT_EQ(next_link(head), "https://h/n");
+    EXPECT_EQ(link_target(head, "next"), "https://h/n");
     head.fields.pop_back();
-    EXPECT_EQ(next_link(head), std::nullopt);
+    EXPECT_EQ(link_target(head, "next"), std::nullopt);
 }
 
 // Feeds `doc` split at every offset and demands the same value as the whole.

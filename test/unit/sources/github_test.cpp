@@ -6,12 +6,14 @@
 #include "test_server.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -449,6 +451,112 @@ TEST_F(GithubSource, ALinkLoopIsBounded) {
     const auto answer = rows();
     EXPECT_EQ(answer.code, jobs::error::too_large);
     EXPECT_EQ(server_.requests().size(), 3u);
+}
+
+// GitHub's numbered listing of run 100's jobs: `page` of `pages`, linking to the next and the last.
+std::string numbered_jobs_page(std::uint64_t page) {
+    return fmt::format("/repositories/9/actions/runs/100/jobs?filter=all&per_page=100&page={}", page);
+}
+testing::header_list numbered_links(const testing::server& s, std::uint64_t next, std::uint64_t last) {
+    return {{"Link", fmt::format(R"(<{}>; rel="next", <{}>; rel="last")", s.url(numbered_jobs_page(next)),
+                                 s.url(numbered_jobs_page(last)))}};
+}
+
+std::vector<std::uint64_t> ids_of(const rows_answer& answer) {
+    std::vector<std::uint64_t> ids;
+    for (const auto& row : answer.rows) ids.push_back(row.id);
+    return ids;
+}
+
+TEST_F(GithubSource, AsksTheNumberedPagesOfAListingAtOnce) {
+    server_.add_response("GET", runs_target, 200, runs_body({run_json(100, "inductor", "push")}));
+    server_.add_response("GET", jobs_target(100), 200, jobs_body({}), numbered_links(server_, 2, 4));
+    for (std::uint64_t page = 2; page <= 4; ++page)
+        server_.add_response("GET", numbered_jobs_page(page), 200, jobs_body({}));
+    // Page 2 is never answered: pages 3 and 4 are asked only if they are asked beside it.
+    server_.stall(testing::stall_point::before_headers, numbered_jobs_page(2));
+    bool ended = false;
+    fetch_github_rows(io_, *client_, {settings_, sha, {"inductor"}}, [&](rows_answer) {
+        ended = true;
+        io_.stop();
+    });
+    const auto asked = [this](std::uint64_t page) {
+        const auto all = targets(server_);
+        return std::find(all.begin(), all.end(), numbered_jobs_page(page)) != all.end();
+    };
+    boost::asio::steady_timer poll(io_);
+    std::function<void()> look = [&] {
+        if (asked(3) && asked(4)) return client_->cancel();  // ends the stalled request: the rows end
+        poll.expires_after(std::chrono::milliseconds(5));
+        poll.async_wait([&](boost::system::error_code) { look(); });
+    };
+    look();
+    run();
+    EXPECT_TRUE(asked(2));
+    EXPECT_TRUE(asked(3) && asked(4)) << "pages 3 and 4 waited for page 2";
+    EXPECT_TRUE(ended);
+}
+
+TEST_F(GithubSource, NumberedPagesGiveTheirRowsInPageOrderAndAGrownListingIsFollowedOn) {
+    server_.add_response("GET", runs_target, 200, runs_body({run_json(100, "inductor", "push")}));
+    server_.add_response("GET", jobs_target(100), 200,
+                         jobs_body({job_json(1, "cuda / test (inductor_timm, 1, 4, m)", 1, "completed")}),
+                         numbered_links(server_, 2, 3));
+    server_.add_response("GET", numbered_jobs_page(2), 200,
+                         jobs_body({job_json(2, "cuda / test (inductor_timm, 2, 4, m)", 1, "completed")}),
+                         numbered_links(server_, 3, 3));
+    // The run's jobs grew while it was read: its last page links on to a fourth.
+    server_.add_response("GET", numbered_jobs_page(3), 200,
+                         jobs_body({job_json(3, "cuda / test (inductor_timm, 3, 4, m)", 1, "completed")}),
+                         numbered_links(server_, 4, 4));
+    server_.add_response("GET", numbered_jobs_page(4), 200,
+                         jobs_body({job_json(4, "cuda / test (inductor_timm, 4, 4, m)", 1, "completed")}));
+    const auto answer = rows({"inductor"});
+    ASSERT_TRUE(answer.ok()) << answer.message;
+    EXPECT_EQ(ids_of(answer), (std::vector<std::uint64_t>{1, 2, 3, 4}));
+    EXPECT_EQ(server_.requests().size(), 5u);  // each page once
+}
+
+TEST_F(GithubSource, ACursorListingIsReadOneNextLinkAtATime) {
+    // Its links name pages but carry cursors too: a URL built with `page=3` alone is not a page.
+    const auto cursor_page = [](std::uint64_t page) {
+        return fmt::format("/repositories/9/actions/runs/100/jobs?filter=all&per_page=100&page={}&after=c{}", page,
+                           page);
+    };
+    const auto links = [&](std::uint64_t next) {
+        return testing::header_list{{"Link", fmt::format(R"(<{}>; rel="next", <{}>; rel="last")",
+                                                         server_.url(cursor_page(next)), server_.url(cursor_page(3)))}};
+    };
+    server_.add_response("GET", runs_target, 200, runs_body({run_json(100, "inductor", "push")}));
+    server_.add_response("GET", jobs_target(100), 200,
+                         jobs_body({job_json(1, "cuda / test (inductor_timm, 1, 3, m)", 1, "completed")}), links(2));
+    server_.add_response("GET", cursor_page(2), 200,
+                         jobs_body({job_json(2, "cuda / test (inductor_timm, 2, 3, m)", 1, "completed")}), links(3));
+    server_.add_response("GET", cursor_page(3), 200,
+                         jobs_body({job_json(3, "cuda / test (inductor_timm, 3, 3, m)", 1, "completed")}));
+    const auto answer = rows({"inductor"});
+    ASSERT_TRUE(answer.ok()) << answer.message;
+    EXPECT_EQ(ids_of(answer), (std::vector<std::uint64_t>{1, 2, 3}));
+    EXPECT_EQ(targets(server_),
+              (std::vector<std::string>{runs_target, jobs_target(100), cursor_page(2), cursor_page(3)}));
+}
+
+TEST_F(GithubSource, AFailingNumberedPageFailsTheListingAndTooManyPagesAreNotAsked) {
+    server_.add_response("GET", runs_target, 200, runs_body({run_json(100, "inductor", "push")}));
+    server_.add_response("GET", jobs_target(100), 200, jobs_body({}), numbered_links(server_, 2, 3));
+    server_.add_response("GET", numbered_jobs_page(2), 200, jobs_body({}));
+    server_.add_response("GET", numbered_jobs_page(3), 200, R"({"jobs":7})");
+    const auto failed = rows({"inductor"});
+    EXPECT_EQ(failed.code, jobs::error::wrong_shape);
+    EXPECT_NE(failed.message.find(numbered_jobs_page(3)), std::string::npos) << failed.message;
+    EXPECT_TRUE(failed.rows.empty());
+
+    server_.clear_requests();
+    settings_.max_pages = 3;
+    server_.add_response("GET", jobs_target(100), 200, jobs_body({}), numbered_links(server_, 2, 4));
+    const auto too_many = rows({"inductor"});
+    EXPECT_EQ(too_many.code, jobs::error::too_large);
+    EXPECT_EQ(targets(server_), (std::vector<std::string>{runs_target, jobs_target(100)}));
 }
 
 TEST_F(GithubSource, ListsEveryPageOfARunsArtifacts) {

@@ -11,7 +11,6 @@
 #include <memory>
 #include <optional>
 #include <set>
-#include <tuple>
 #include <utility>
 
 namespace ue::sources {
@@ -142,14 +141,14 @@ private:
         deliver(answer_->take(), link_target(remembered_->link, "next"), link_target(remembered_->link, "last"), true);
     }
 
+    // A rel="next" that is not a URL breaks the listing; a rel="last" that is not one only loses the
+    // shortcut of asking the pages at once (get_pages then follows rel="next").
     void deliver(json::value doc, const std::optional<std::string>& next, const std::optional<std::string>& last,
                  bool unchanged) {
         page p{std::move(doc), next ? resolve(*next) : std::nullopt, last ? resolve(*last) : std::nullopt, unchanged};
-        for (const auto& [rel, link, url] : {std::tuple{"next", &next, &p.next}, std::tuple{"last", &last, &p.last}}) {
-            if (*link && !*url) {
-                return fail(jobs::error::wrong_shape,
-                            fmt::format("{}: malformed answer: the Link rel=\"{}\" is not a URL", where(), rel));
-            }
+        if (next && !p.next) {
+            return fail(jobs::error::wrong_shape,
+                        fmt::format("{}: malformed answer: the Link rel=\"next\" is not a URL", where()));
         }
         done_(std::nullopt, std::move(p));
     }
@@ -258,62 +257,61 @@ struct pages_read {
     }
 };
 
-void read_numbered(std::shared_ptr<pages_read> read, const net::url& next, page_numbers numbers);
+void read_page(std::shared_ptr<pages_read> read, net::url url);
 
-// Asks `url` and goes on along its rel="next" link (or its numbered pages).
+// Goes on along a page's rel="next" link, or ends the read at a page without one.
+void follow(std::shared_ptr<pages_read> read, std::optional<net::url> next) {
+    if (!next) return read->done(std::nullopt, read->unchanged);
+    if (read->too_many(1)) return;
+    read_page(std::move(read), std::move(*next));
+}
+
+// Asks pages numbers.next..numbers.last at once and decodes them in order once all are in. A
+// listing that grew while it was read links on from its last page: the rest is followed.
+void read_numbered(std::shared_ptr<pages_read> read, const net::url& next, page_numbers numbers) {
+    const std::uint64_t count = numbers.last - numbers.next + 1;
+    if (read->too_many(count)) return;
+    struct answer {
+        net::url url;
+        std::optional<failure> failed;
+        api_call::page page;
+    };
+    struct answers {
+        std::vector<answer> in_order;
+        std::size_t pending = 0;
+    };
+    auto all = std::make_shared<answers>();
+    for (std::uint64_t n = numbers.next; n <= numbers.last; ++n) all->in_order.push_back({page_url(next, n), {}, {}});
+    all->pending = count;
+    for (auto& slot : all->in_order) {
+        auto call = std::make_shared<api_call>(read->ctx, slot.url,
+                                               [read, all, &slot](std::optional<failure> f, api_call::page page) {
+                                                   slot.failed = std::move(f);
+                                                   slot.page = std::move(page);
+                                                   if (--all->pending != 0) return;
+                                                   for (auto& a : all->in_order) {
+                                                       if (a.failed) return read->done(std::move(a.failed), false);
+                                                       if (!read->take(a.url, a.page)) return;
+                                                   }
+                                                   follow(read, std::move(all->in_order.back().page.next));
+                                               });
+        call->start();
+    }
+}
+
+// Asks `url` and goes on along its rel="next" link, or asks its numbered pages at once.
 void read_page(std::shared_ptr<pages_read> read, net::url url) {
     auto call = std::make_shared<api_call>(read->ctx, url, [read, url](std::optional<failure> f, api_call::page page) {
         if (f) return read->done(std::move(f), false);
         if (!read->take(url, page)) return;
-        if (!page.next) return read->done(std::nullopt, read->unchanged);
-        if (read->count == 1 && read->how == reading::whole && page.last) {
+        if (read->count == 1 && read->how == reading::whole && page.next && page.last) {
             if (const auto numbers = numbered_pages(*page.next, *page.last)) {
                 return read_numbered(read, *page.next, *numbers);
             }
         }
-        if (read->too_many(1)) return;
-        read_page(read, std::move(*page.next));
+        follow(read, std::move(page.next));
     });
     call->start();
-}
-
-// Asks pages numbers.next..numbers.last at once and decodes them in order. A listing that grew
-// while it was read links on from its last page: the rest is followed as read_page does.
-void read_numbered(std::shared_ptr<pages_read> read, const net::url& next, page_numbers numbers) {
-    const std::uint64_t count = numbers.last - numbers.next + 1;
-    if (read->too_many(count)) return;
-    struct answers {
-        std::vector<net::url> urls;
-        std::vector<std::optional<api_call::page>> pages;
-        std::vector<std::optional<failure>> failures;
-        std::size_t pending = 0;
-    };
-    auto all = std::make_shared<answers>();
-    for (std::uint64_t n = numbers.next; n <= numbers.last; ++n) all->urls.push_back(page_url(next, n));
-    all->pages.resize(count);
-    all->failures.resize(count);
-    all->pending = count;
-    for (std::size_t i = 0; i < count; ++i) {
-        auto call = std::make_shared<api_call>(read->ctx, all->urls[i],
-                                               [read, all, i](std::optional<failure> f, api_call::page page) {
-                                                   if (f) {
-                                                       all->failures[i] = std::move(f);
-                                                   } else {
-                                                       all->pages[i] = std::move(page);
-                                                   }
-                                                   if (--all->pending != 0) return;
-                                                   for (std::size_t k = 0; k < all->urls.size(); ++k) {
-                                                       if (all->failures[k])
-                                                           return read->done(std::move(all->failures[k]), false);
-                                                       if (!read->take(all->urls[k], *all->pages[k])) return;
-                                                   }
-                                                   auto& tail = all->pages.back()->next;
-                                                   if (!tail) return read->done(std::nullopt, read->unchanged);
-                                                   if (read->too_many(1)) return;
-                                                   read_page(read, std::move(*tail));
-                                               });
-        call->start();
-    }
 }
 
 void get_pages(std::shared_ptr<const context> ctx, net::url first, reading how, page_handler on_page, pages_done done) {

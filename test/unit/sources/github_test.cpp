@@ -559,6 +559,23 @@ TEST_F(GithubSource, AFailingNumberedPageFailsTheListingAndTooManyPagesAreNotAsk
     EXPECT_EQ(targets(server_), (std::vector<std::string>{runs_target, jobs_target(100)}));
 }
 
+TEST_F(GithubSource, AMalformedNextLinkFailsTheListingAndAMalformedLastIsOnlyNotUsed) {
+    server_.add_response("GET", runs_target, 200, runs_body({run_json(100, "inductor", "push")}));
+    server_.add_response(
+        "GET", jobs_target(100), 200, jobs_body({}),
+        {{"Link", fmt::format(R"(<{}>; rel="next", <::nonsense>; rel="last")", server_.url(numbered_jobs_page(2)))}});
+    server_.add_response("GET", numbered_jobs_page(2), 200,
+                         jobs_body({job_json(2, "cuda / test (inductor_timm, 1, 1, m)", 1, "completed")}));
+    const auto read = rows({"inductor"});
+    ASSERT_TRUE(read.ok()) << read.message;
+    EXPECT_EQ(ids_of(read), (std::vector<std::uint64_t>{2}));
+
+    server_.add_response("GET", jobs_target(100), 200, jobs_body({}), {{"Link", R"(<::nonsense>; rel="next")"}});
+    const auto failed = rows({"inductor"});
+    EXPECT_EQ(failed.code, jobs::error::wrong_shape);
+    EXPECT_NE(failed.message.find(R"(the Link rel="next" is not a URL)"), std::string::npos) << failed.message;
+}
+
 TEST_F(GithubSource, ListsEveryPageOfARunsArtifacts) {
     const std::string first = "/repos/o/r/actions/runs/42/artifacts?per_page=100";
     const std::string second = "/repositories/65600975/actions/runs/42/artifacts?per_page=100&page=2";
@@ -623,6 +640,23 @@ TEST_F(GithubSource, LatestIsTheNewestCompletedPushRun) {
     EXPECT_EQ(answer.sha, sha);
     EXPECT_EQ(targets(server_), (std::vector<std::string>{target, "/repositories/9/wf?cursor=x"}));
     expect_headers(server_, true);
+}
+
+TEST_F(GithubSource, LatestReadsNumberedPagesOneAtATimeAndStopsAtTheFirstCompletedRun) {
+    const std::string first =
+        "/repos/o/r/actions/workflows/inductor.yml/runs?branch=main&event=push&status=completed&per_page=100";
+    const auto page = [](unsigned n) { return fmt::format("/repositories/9/wf?per_page=100&page={}", n); };
+    const auto links = [&](unsigned next) {
+        return testing::header_list{{"Link", fmt::format(R"(<{}>; rel="next", <{}>; rel="last")",
+                                                         server_.url(page(next)), server_.url(page(5)))}};
+    };
+    server_.add_response("GET", first, 200, runs_body({run_json(9, "inductor", "push", "in_progress")}), links(2));
+    server_.add_response("GET", page(2), 200, runs_body({run_json(8, "inductor", "push", "completed", sha)}), links(3));
+    for (unsigned n = 3; n <= 5; ++n) server_.add_response("GET", page(n), 200, runs_body({}));
+    const auto answer = latest("inductor", "main");
+    ASSERT_TRUE(answer.ok()) << answer.message;
+    EXPECT_EQ(answer.sha, sha);
+    EXPECT_EQ(targets(server_), (std::vector<std::string>{first, page(2)}));
 }
 
 TEST_F(GithubSource, LatestWithoutACompletedRunIsAnError) {
